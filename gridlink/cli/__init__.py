@@ -1,0 +1,1 @@
+"""The ``gridlink`` command line."""

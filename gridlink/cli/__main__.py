@@ -1,0 +1,5 @@
+"""``python -m gridlink.cli`` runs the ``gridlink`` command."""
+
+from gridlink.cli.main import app
+
+app()

@@ -1,0 +1,36 @@
+"""The commands that run the hub: run, web, worker."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from gridlink.cli.console import fail, settings_or_exit
+from gridlink.cli.services import Plan, StartupError, run_services
+
+
+def _run(plan: Plan) -> None:
+    settings = settings_or_exit()
+    try:
+        asyncio.run(run_services(settings, plan))
+    except StartupError as exc:
+        fail(str(exc))
+
+
+def run() -> None:
+    """Run web, worker and scheduler in one process on the embedded defaults (migrates the database)."""
+    _run(Plan(web=True, worker=True, scheduler=True, migrate=True))
+
+
+def web() -> None:
+    """Run the web server only (webhooks, AS2 endpoint, API, pages); scale out with more of them."""
+    _run(Plan(web=True))
+
+
+def worker(
+    concurrency: int = typer.Option(None, "--concurrency", "-c", min=1, help="jobs run at once"),
+    scheduler: bool = typer.Option(True, help="also enqueue periodic jobs (safe in every worker)"),
+) -> None:
+    """Run a worker process: claims and runs jobs; any number may run against one PostgreSQL database."""
+    _run(Plan(worker=True, scheduler=scheduler, concurrency=concurrency))

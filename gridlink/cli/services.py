@@ -1,0 +1,109 @@
+"""Running the hub's long-lived services in one process: web, worker, scheduler, sandboxes."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from gridlink.config import Settings
+from gridlink.engine import Worker, registry, run_scheduler
+from gridlink.logs import configure_logging, get_logger
+from gridlink.store.migrate import current_revision, head_revision, upgrade
+from gridlink.web.app import create_app
+from gridlink.web.hub import Hub, load_job_modules
+from gridlink.web.serve import bind_socket, serve
+
+log = get_logger(__name__)
+
+Service = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+
+
+class StartupError(Exception):
+    """The hub cannot start; the message says why in one line."""
+
+
+@dataclass
+class Plan:
+    """Which services this process runs."""
+
+    web: bool = False
+    worker: bool = False
+    scheduler: bool = False
+    migrate: bool = False
+    concurrency: int | None = None
+    extra: list[Service] = field(default_factory=list)
+
+
+async def run_services(settings: Settings, plan: Plan) -> None:
+    """Start the planned services, stop them all on SIGTERM/SIGINT or when one of them fails."""
+    configure_logging(settings.log_level, settings.log_format)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.ensure_secret_key()
+    if plan.migrate:
+        await asyncio.to_thread(upgrade, settings.database_url)
+    else:
+        await _require_current_schema(settings)
+    load_job_modules(settings.worker.job_modules)
+    hub = Hub.from_settings(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    services: list[Service] = list(plan.extra)
+    if plan.web:
+        try:
+            sock = bind_socket(settings.host, settings.port)
+        except OSError as exc:
+            raise StartupError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None
+        app = create_app(hub)
+        services.append(lambda stop: serve(app, sock, stop, log_level=settings.log_level))
+        log.info("web listening", url=f"http://{settings.host}:{sock.getsockname()[1]}")
+    if plan.worker:
+        worker = Worker(
+            hub.db,
+            concurrency=plan.concurrency or settings.worker.concurrency,
+            resources=hub.resources,
+            lease=settings.worker.lease_seconds,
+            poll_interval=settings.worker.poll_interval,
+            shutdown_grace=settings.worker.shutdown_grace,
+        )
+        services.append(worker.run)
+    if plan.scheduler:
+        services.append(lambda stop: run_scheduler(hub.db, stop, registry))
+    try:
+        await _supervise(services, stop)
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        await hub.close()
+
+
+async def _supervise(services: list[Service], stop: asyncio.Event) -> None:
+    tasks = [asyncio.create_task(service(stop)) for service in services]
+    failure: BaseException | None = None
+    pending = set(tasks)
+    while pending:
+        done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if not task.cancelled() and task.exception() is not None and failure is None:
+                failure = task.exception()
+                log.error("a service failed; stopping the others", error=repr(failure))
+        stop.set()  # one service ending (by failure or by stop) ends them all
+    if failure is not None:
+        raise failure
+
+
+async def _require_current_schema(settings: Settings) -> None:
+    try:
+        current = await asyncio.to_thread(current_revision, settings.database_url)
+    except Exception as exc:
+        raise StartupError(f"cannot reach the database: {str(exc).splitlines()[0]}") from None
+    if current != head_revision():
+        raise StartupError(
+            f"the database is at revision {current or 'none'}, this version needs {head_revision()}: "
+            "run `gridlink db upgrade`"
+        )

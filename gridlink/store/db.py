@@ -1,0 +1,123 @@
+"""The database handle: an async engine and sessions for SQLite (WAL) or PostgreSQL, from one URL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
+
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
+SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+COMMIT_HOOKS_KEY = "gridlink.after_commit"
+
+
+def _normalise(url: str | URL, drivers: dict[str, str]) -> URL:
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1) if isinstance(url, str) else url)
+    backend = parsed.get_backend_name()
+    if backend not in drivers:
+        raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+    return parsed.set(drivername=drivers[backend])
+
+
+def async_url(url: str | URL) -> URL:
+    """The URL with the async driver gridlink uses (aiosqlite, psycopg)."""
+    return _normalise(url, ASYNC_DRIVERS)
+
+
+def sync_url(url: str | URL) -> URL:
+    """The URL with a synchronous driver, for migrations and tooling."""
+    return _normalise(url, SYNC_DRIVERS)
+
+
+class HubSession(Session):
+    """A session that runs callbacks registered with :func:`after_commit` once its transaction commits."""
+
+
+@event.listens_for(HubSession, "after_commit")
+def _run_commit_hooks(session: Session) -> None:
+    hooks: list[Callable[[], None]] = session.info.pop(COMMIT_HOOKS_KEY, [])
+    for hook in hooks:
+        hook()
+
+
+@event.listens_for(HubSession, "after_rollback")
+def _drop_commit_hooks(session: Session) -> None:
+    session.info.pop(COMMIT_HOOKS_KEY, None)
+
+
+def after_commit(session: AsyncSession, hook: Callable[[], None]) -> None:
+    """Call ``hook`` once the session's current transaction commits (never if it rolls back)."""
+    hooks: list[Callable[[], None]] = session.info.setdefault(COMMIT_HOOKS_KEY, [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
+_DATABASE_KEY = "gridlink.database"
+
+
+class Database:
+    """One database: the engine, a session factory, and in-process signals between its users."""
+
+    def __init__(self, url: str | URL, *, pool_size: int = 10, echo: bool = False) -> None:
+        self.url = async_url(url)
+        self.dialect = self.url.get_backend_name()
+        kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": self.dialect == "postgresql"}
+        if self.dialect == "postgresql":
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size)
+        else:
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, connect_args={"timeout": 30})
+        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self.sessionmaker = async_sessionmaker(
+            self.engine, expire_on_commit=False, sync_session_class=HubSession, info={_DATABASE_KEY: self}
+        )
+        # Set when a transaction that enqueued jobs commits, so local workers need not wait for a poll.
+        self.jobs_enqueued = asyncio.Event()
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for the embedded SQLite database."""
+        return self.dialect == "sqlite"
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A new session; begin a transaction on it with ``async with session.begin()``."""
+        async with self.sessionmaker() as session:
+            yield session
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session inside a transaction that commits on success and rolls back on error."""
+        async with self.sessionmaker() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+
+def database_of(session: AsyncSession) -> Database | None:
+    """The Database that made ``session``, or None for a session made elsewhere."""
+    database = session.info.get(_DATABASE_KEY)
+    return database if isinstance(database, Database) else None
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers run beside the one writer; NORMAL sync is durable across process crashes in WAL
+    # mode; busy_timeout makes writers queue for the lock instead of failing at once.
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "busy_timeout=30000",
+        "foreign_keys=ON",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()

@@ -1,0 +1,112 @@
+"""Storage: migrations on both databases, timezone-safe timestamps, commit hooks, the blob store."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from gridlink.store.blobs import BlobNotFound, LocalBlobStore
+from gridlink.store.db import Database, after_commit
+from gridlink.store.migrate import current_revision, head_revision, is_current, upgrade
+from gridlink.store.models.jobs import Job
+
+
+async def test_migrations_bring_an_empty_database_to_head(database_url: str) -> None:
+    assert current_revision(database_url) is None
+    await asyncio.to_thread(upgrade, database_url)
+    assert current_revision(database_url) == head_revision()
+    db = Database(database_url)
+    try:
+        assert await is_current(db)
+        async with db.engine.connect() as conn:
+            tables = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+            indexes = await conn.run_sync(lambda sync: {i["name"] for i in inspect(sync).get_indexes("jobs")})
+        assert "jobs" in tables
+        assert {"ix_jobs_claim", "ix_jobs_ordering", "ix_jobs_lease"} <= indexes
+    finally:
+        await db.dispose()
+    await asyncio.to_thread(upgrade, database_url)  # a second upgrade is a no-op
+    assert current_revision(database_url) == head_revision()
+
+
+async def test_an_unmigrated_database_is_not_current(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        assert not await is_current(db)
+    finally:
+        await db.dispose()
+
+
+async def test_timestamps_come_back_in_utc_whatever_zone_went_in(db: Database) -> None:
+    paris = timezone(timedelta(hours=1))
+    local = datetime(2026, 11, 24, 13, 30, tzinfo=paris)
+    async with db.transaction() as session:
+        job = Job(kind="k", payload={}, max_attempts=1, run_at=local, errors=[])
+        session.add(job)
+    async with db.session() as session:
+        stored = (await session.execute(select(Job.run_at))).scalar_one()
+    assert stored == datetime(2026, 11, 24, 12, 30, tzinfo=UTC)
+    assert stored.tzinfo is not None
+
+
+async def test_commit_hooks_run_after_commit_and_never_after_rollback(db: Database) -> None:
+    ran: list[str] = []
+    async with db.session() as session:
+        async with session.begin():
+            after_commit(session, lambda: ran.append("committed"))
+            await session.execute(text("SELECT 1"))
+            assert ran == []
+        assert ran == ["committed"]
+        transaction = await session.begin()
+        after_commit(session, lambda: ran.append("rolled back"))
+        await transaction.rollback()
+        async with session.begin():
+            await session.execute(text("SELECT 1"))
+    assert ran == ["committed"]
+
+
+@pytest.fixture
+def blobs(tmp_path: Path) -> LocalBlobStore:
+    return LocalBlobStore(tmp_path / "blobs")
+
+
+async def test_blobs_are_stored_under_their_sha256_once(blobs: LocalBlobStore) -> None:
+    data = b"ISA*00*...~"
+    digest = await blobs.put(data)
+    assert digest == hashlib.sha256(data).hexdigest()
+    assert await blobs.get(digest) == data
+    assert await blobs.exists(digest)
+    assert await blobs.put(data) == digest
+    files = [p for p in blobs.root.rglob("*") if p.is_file()]
+    assert files == [blobs.path_of(digest)]  # one file, no temporary leftovers
+
+
+async def test_large_blobs_stream_in_and_out(blobs: LocalBlobStore) -> None:
+    chunk = bytes(range(256)) * 4096  # 1 MiB
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(5):
+            yield chunk
+
+    digest, size = await blobs.put_stream(chunks())
+    assert size == 5 * len(chunk)
+    assert digest == hashlib.sha256(chunk * 5).hexdigest()
+    received = b"".join([part async for part in blobs.stream(digest)])
+    assert received == chunk * 5
+
+
+async def test_missing_or_malformed_digests_are_not_found(blobs: LocalBlobStore) -> None:
+    with pytest.raises(BlobNotFound):
+        await blobs.get("0" * 64)
+    with pytest.raises(BlobNotFound):
+        await blobs.get("../../etc/passwd")
+    assert not await blobs.exists("not-a-digest")
+    with pytest.raises(BlobNotFound):
+        async for _ in blobs.stream("f" * 64):
+            pass

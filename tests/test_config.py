@@ -1,0 +1,102 @@
+"""Configuration: defaults, TOML file, environment, and one clear line for a wrong value."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from gridlink.config import ConfigError, load_settings, masked
+from tests.support.processes import run_gridlink
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith("GRIDLINK_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_defaults_are_an_embedded_hub_under_the_data_directory(tmp_path: Path) -> None:
+    settings = load_settings()
+    assert settings.database_url == f"sqlite:///{tmp_path / 'data' / 'gridlink.db'}"
+    assert settings.blobs_path == Path("data/blobs")
+    assert (settings.host, settings.port) == ("127.0.0.1", 8000)
+
+
+def test_environment_beats_the_toml_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "gridlink.toml").write_text('port = 9001\nlog_level = "debug"\n[worker]\nconcurrency = 3\n')
+    monkeypatch.setenv("GRIDLINK_PORT", "9002")
+    monkeypatch.setenv("GRIDLINK_DATABASE_URL", "postgresql://hub:pw@db.internal/gridlink")
+    settings = load_settings()
+    assert settings.port == 9002
+    assert settings.log_level == "debug"
+    assert settings.worker.concurrency == 3
+    assert settings.database_url == "postgresql://hub:pw@db.internal/gridlink"
+
+
+def test_a_named_config_file_must_exist(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIDLINK_CONFIG_FILE", "/nonexistent/gridlink.toml")
+    with pytest.raises(ConfigError, match="GRIDLINK_CONFIG_FILE: no such file"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("GRIDLINK_PORT", "eighty", "port (GRIDLINK_PORT)"),
+        ("GRIDLINK_WORKER__CONCURRENCY", "0", "worker.concurrency (GRIDLINK_WORKER__CONCURRENCY)"),
+        ("GRIDLINK_LOG_LEVEL", "loud", "log_level (GRIDLINK_LOG_LEVEL)"),
+        ("GRIDLINK_DATABASE_URL", "mysql://x/y", "database_url (GRIDLINK_DATABASE_URL)"),
+    ],
+)
+def test_a_wrong_value_is_one_line_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, named: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert named in message
+    assert "\n" not in message
+
+
+def test_a_wrong_value_in_the_toml_file_is_named_too(tmp_path: Path) -> None:
+    (tmp_path / "gridlink.toml").write_text("[worker]\nlease_seconds = -5\n")
+    with pytest.raises(ConfigError, match=r"worker\.lease_seconds"):
+        load_settings()
+
+
+def test_malformed_toml_stops_with_a_reason(tmp_path: Path) -> None:
+    (tmp_path / "gridlink.toml").write_text("port = = 1\n")
+    with pytest.raises(ConfigError, match="invalid configuration"):
+        load_settings()
+
+
+def test_masked_configuration_hides_secrets_and_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIDLINK_SECRET_KEY", "very-secret-value")
+    monkeypatch.setenv("GRIDLINK_DATABASE_URL", "postgresql://hub:hunter2@db/gridlink")
+    shown = json.dumps(masked(load_settings()))
+    assert "very-secret-value" not in shown
+    assert "hunter2" not in shown
+    assert "postgresql://hub:***@db/gridlink" in shown
+
+
+def test_config_show_prints_the_effective_configuration(tmp_path: Path) -> None:
+    result = run_gridlink(["config", "show", "--json"], port="8123", secret_key="s3cr3t")
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["port"] == 8123
+    assert shown["secret_key"] == "********"
+
+
+def test_start_up_with_a_wrong_value_fails_with_one_line(tmp_path: Path) -> None:
+    result = run_gridlink(["run"], port="not-a-port", data_dir=str(tmp_path / "data"))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "GRIDLINK_PORT" in lines[0]
+    assert not (tmp_path / "data").exists()  # nothing was started or created
