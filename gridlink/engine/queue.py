@@ -144,7 +144,6 @@ def _owned(job: ClaimedJob, worker_id: str) -> Any:
     )
 
 
-# Built once: finishing a job is the hot path, and building the statement costs more than running it.
 _JOBS: Table = Job.__table__  # type: ignore[assignment]
 # Built once: finishing a job is the hottest statement in the engine. Bind names differ from the
 # column names because SQLAlchemy reserves those for the SET clause.

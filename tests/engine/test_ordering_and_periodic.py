@@ -86,7 +86,10 @@ async def test_running_schedulers_and_a_worker_run_a_periodic_job_each_period(db
         await eventually(lambda: all_finished(db))
     async with db.session() as session:
         run_ats = (await session.execute(select(Job.run_at))).scalars().all()
-    # Three schedulers over ~3 s: one job per period, never one per scheduler.
-    assert 3 <= len(run_ats) <= 4
+    # Three schedulers over ~3 s: one job per period, never one per scheduler, and no period skipped.
+    # (How many periods fit in the window depends on the machine's timing, so only a floor is asserted.)
+    assert len(run_ats) >= 3
     assert len(set(run_ats)) == len(run_ats)
+    ordered = sorted(run_ats)
+    assert {later - earlier for earlier, later in zip(ordered, ordered[1:])} == {timedelta(seconds=1)}
     assert len(heartbeat_runs) == len(run_ats)
