@@ -39,6 +39,10 @@ class Plan:
 
 async def run_services(settings: Settings, plan: Plan) -> None:
     """Start the planned services, stop them all on SIGTERM/SIGINT or when one of them fails."""
+    if plan.concurrency:
+        # Before the Hub exists: its connection pool is sized from the worker's concurrency.
+        worker_settings = settings.worker.model_copy(update={"concurrency": plan.concurrency})
+        settings = settings.model_copy(update={"worker": worker_settings})
     configure_logging(settings.log_level, settings.log_format)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.ensure_secret_key()
@@ -65,7 +69,7 @@ async def run_services(settings: Settings, plan: Plan) -> None:
     if plan.worker:
         worker = Worker(
             hub.db,
-            concurrency=plan.concurrency or settings.worker.concurrency,
+            concurrency=settings.worker.concurrency,
             resources=hub.resources,
             lease=settings.worker.lease_seconds,
             poll_interval=settings.worker.poll_interval,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -84,7 +85,7 @@ async def enqueue(
     return job_id
 
 
-def _claimable(kinds: Sequence[str], now: datetime) -> Any:
+def _claimable(kinds: Sequence[str], now: Any) -> Any:
     earlier = aliased(Job)
     blocked = exists().where(
         and_(
@@ -101,36 +102,42 @@ def _claimable(kinds: Sequence[str], now: datetime) -> Any:
     )
 
 
-async def claim(
-    db: Database, *, worker_id: str, kinds: Sequence[str], limit: int, lease: timedelta, now: datetime
-) -> list[ClaimedJob]:
-    """Take up to ``limit`` due jobs: the head of each ordering key only, skipping rows others lock."""
-    if limit <= 0 or not kinds:
-        return []
+@functools.lru_cache(maxsize=32)
+def _claim_statement(kinds: tuple[str, ...]) -> Any:
+    # Built once per set of kinds (a worker has one): building this statement costs more than running it.
     candidates = (
         select(Job.id)
-        .where(_claimable(kinds, now))
+        .where(_claimable(kinds, bindparam("b_now")))
         .order_by(Job.priority, Job.run_at, Job.id)
-        .limit(limit)
+        .limit(bindparam("b_limit"))
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer and ignores it
     )
-    stmt = (
+    return (
         update(Job)
         .where(Job.id.in_(candidates.scalar_subquery()))
         .values(
             state=JobState.RUNNING.value,
             attempt=Job.attempt + 1,
-            worker_id=worker_id,
-            lease_until=now + lease,
-            started_at=now,
+            worker_id=bindparam("b_worker_id"),
+            lease_until=bindparam("b_lease_until"),
+            started_at=bindparam("b_now"),
         )
         .returning(
             Job.id, Job.kind, Job.payload, Job.attempt, Job.max_attempts, Job.correlation_id, Job.run_at
         )
         .execution_options(synchronize_session=False)
     )
+
+
+async def claim(
+    db: Database, *, worker_id: str, kinds: Sequence[str], limit: int, lease: timedelta, now: datetime
+) -> list[ClaimedJob]:
+    """Take up to ``limit`` due jobs: the head of each ordering key only, skipping rows others lock."""
+    if limit <= 0 or not kinds:
+        return []
+    params = {"b_now": now, "b_limit": limit, "b_worker_id": worker_id, "b_lease_until": now + lease}
     async with db.transaction() as session:
-        rows = (await session.execute(stmt)).all()
+        rows = (await session.execute(_claim_statement(tuple(sorted(kinds))), params)).all()
     jobs = [ClaimedJob(*row) for row in rows]
     return sorted(jobs, key=lambda job: job.id)
 

@@ -67,7 +67,10 @@ class Database:
     def __init__(self, url: str | URL, *, pool_size: int = 10, echo: bool = False) -> None:
         self.url = async_url(url)
         self.dialect = self.url.get_backend_name()
-        kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": self.dialect == "postgresql"}
+        # No pre-ping: it costs a round trip on every checkout, the hottest path of the job engine.
+        # A connection that died with a server restart raises once, SQLAlchemy then invalidates the
+        # pool, and the engine retries what failed.
+        kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": False}
         if self.dialect == "postgresql":
             kwargs.update(pool_size=pool_size, max_overflow=pool_size)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -91,5 +92,5 @@ async def test_running_schedulers_and_a_worker_run_a_periodic_job_each_period(db
     assert len(run_ats) >= 3
     assert len(set(run_ats)) == len(run_ats)
     ordered = sorted(run_ats)
-    assert {later - earlier for earlier, later in zip(ordered, ordered[1:])} == {timedelta(seconds=1)}
+    assert {later - earlier for earlier, later in itertools.pairwise(ordered)} == {timedelta(seconds=1)}
     assert len(heartbeat_runs) == len(run_ats)
