@@ -9,8 +9,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
+import gridlink.store.models  # noqa: F401  (registers every table)
+from gridlink.store.base import Base
 from gridlink.store.blobs import BlobNotFound, LocalBlobStore
 from gridlink.store.db import Database, after_commit
 from gridlink.store.migrate import current_revision, head_revision, is_current, upgrade
@@ -33,6 +37,19 @@ async def test_migrations_bring_an_empty_database_to_head(database_url: str) -> 
         await db.dispose()
     await asyncio.to_thread(upgrade, database_url)  # a second upgrade is a no-op
     assert current_revision(database_url) == head_revision()
+
+
+async def test_the_migrations_build_exactly_the_tables_the_models_describe(database_url: str) -> None:
+    await asyncio.to_thread(upgrade, database_url)
+    db = Database(database_url)
+    try:
+        async with db.engine.connect() as conn:
+            differences = await conn.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+            )
+    finally:
+        await db.dispose()
+    assert differences == []
 
 
 async def test_an_unmigrated_database_is_not_current(database_url: str) -> None:

@@ -1,5 +1,6 @@
 """Every table of the hub; importing this package registers them all on ``Base.metadata``."""
 
 from gridlink.store.models.jobs import Job, JobState
+from gridlink.store.models.messages import Direction, Message, MessageEvent, MessageState, Sequence
 
-__all__ = ["Job", "JobState"]
+__all__ = ["Direction", "Job", "JobState", "Message", "MessageEvent", "MessageState", "Sequence"]

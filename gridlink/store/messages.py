@@ -1,0 +1,59 @@
+"""Recording messages and their state transitions, each transition an audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridlink.logs import correlation_id
+from gridlink.store.base import utcnow
+from gridlink.store.models.messages import Direction, Message, MessageEvent, MessageState
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    direction: Direction,
+    blob_sha256: str,
+    size: int,
+    state: MessageState = MessageState.RECEIVED,
+    note: str | None = None,
+    **fields: Any,
+) -> Message:
+    """Add a message whose bytes are already in the blob store, with its first audit event."""
+    message = Message(
+        direction=direction.value,
+        state=state.value,
+        blob_sha256=blob_sha256,
+        size=size,
+        correlation_id=correlation_id(),
+        **fields,
+    )
+    session.add(message)
+    await session.flush()
+    session.add(MessageEvent(message_id=message.id, from_state=None, to_state=state.value, note=note))
+    return message
+
+
+async def transition(
+    session: AsyncSession,
+    message: Message,
+    to: MessageState,
+    *,
+    note: str | None = None,
+    error: str | None = None,
+) -> None:
+    """Move ``message`` to state ``to`` and record the transition (``error`` is kept on the message)."""
+    session.add(MessageEvent(message_id=message.id, from_state=message.state, to_state=to.value, note=note))
+    message.state = to.value
+    message.updated_at = utcnow()
+    if error is not None:
+        message.error = error
+
+
+async def history(session: AsyncSession, message_id: int) -> list[MessageEvent]:
+    """Every transition of a message, oldest first."""
+    stmt = select(MessageEvent).where(MessageEvent.message_id == message_id).order_by(MessageEvent.id)
+    return list((await session.execute(stmt)).scalars())

@@ -1,0 +1,76 @@
+"""Messages keep their audit trail; sequences hand out numbers without gaps, even across rollbacks."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import pytest
+from sqlalchemy import select
+
+from gridlink.store import messages
+from gridlink.store.db import Database
+from gridlink.store.models.messages import Direction, Message, MessageState, Sequence
+from gridlink.store.sequences import next_value
+
+
+async def test_every_transition_of_a_message_is_recorded_in_order(db: Database) -> None:
+    async with db.transaction() as session:
+        message = await messages.record(
+            session,
+            direction=Direction.INBOUND,
+            blob_sha256="ab" * 32,
+            size=120,
+            partner="acme",
+            document_type="856",
+            note="over AS2",
+        )
+        message_id = message.id
+    async with db.transaction() as session:
+        loaded = await session.get(Message, message_id)
+        assert loaded is not None
+        await messages.transition(session, loaded, MessageState.PARSED)
+        await messages.transition(session, loaded, MessageState.REJECTED, error="AK5*R*5", note="997 sent")
+    async with db.session() as session:
+        loaded = await session.get(Message, message_id)
+        events = await messages.history(session, message_id)
+    assert loaded is not None and loaded.state == "rejected" and loaded.error == "AK5*R*5"
+    assert [(e.from_state, e.to_state, e.note) for e in events] == [
+        (None, "received", "over AS2"),
+        ("received", "parsed", None),
+        ("parsed", "rejected", "997 sent"),
+    ]
+
+
+async def test_sequences_count_from_one_per_name(db: Database) -> None:
+    async with db.transaction() as session:
+        assert [await next_value(session, "acme:isa") for _ in range(3)] == [1, 2, 3]
+        assert await next_value(session, "globex:isa") == 1
+
+
+@pytest.mark.parametrize("writers", [12])
+async def test_numbers_used_by_committed_work_have_no_gaps_even_when_others_roll_back(
+    db: Database, writers: int
+) -> None:
+    committed: list[int] = []
+    rng = random.Random(7)
+
+    async def allocate(rollback: bool) -> None:
+        try:
+            async with db.transaction() as session:
+                value = await next_value(session, "invoices")
+                await asyncio.sleep(rng.random() / 100)
+                if rollback:
+                    raise RuntimeError("the document failed validation")
+                committed.append(value)
+        except RuntimeError:
+            pass
+
+    plan = [i % 3 == 0 for i in range(writers * 3)]
+    for start in range(0, len(plan), writers):
+        await asyncio.gather(*(allocate(rollback) for rollback in plan[start : start + writers]))
+    assert sorted(committed) == list(range(1, plan.count(False) + 1))
+    async with db.session() as session:
+        stmt = select(Sequence.last_value).where(Sequence.name == "invoices")
+        last = (await session.execute(stmt)).scalar()
+    assert last == len(committed)
