@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from gridlink.store import messages
 from gridlink.store.db import Database
-from gridlink.store.migrate import current_revision, head_revision
+from gridlink.store.migrate import current_revision, head_revision, upgrade
+from gridlink.store.models.messages import Direction, MessageState
 from tests.engine.jobs_for_tests import Effect, discard, effect
 from tests.support.processes import run_gridlink
 
@@ -24,6 +26,8 @@ COMMANDS = [
     ["jobs", "show"],
     ["jobs", "retry"],
     ["jobs", "cancel"],
+    ["messages", "list"],
+    ["messages", "show"],
 ]
 
 
@@ -84,3 +88,37 @@ def test_web_refuses_to_start_on_an_unmigrated_database(tmp_path: Path) -> None:
     result = run_gridlink(["web"], database_url=f"sqlite:///{tmp_path / 'empty.db'}", port="0")
     assert result.returncode == 1
     assert "gridlink db upgrade" in result.stderr
+
+
+def test_message_commands_list_filter_and_show_history(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    upgrade(url)
+
+    async def seed() -> int:
+        db = Database(url)
+        try:
+            async with db.transaction() as session:
+                await messages.record(
+                    session, direction=Direction.OUTBOUND, blob_sha256="a" * 64, size=10, document_type="850"
+                )
+                asn = await messages.record(
+                    session, direction=Direction.INBOUND, blob_sha256="b" * 64, size=20, document_type="856"
+                )
+                await messages.transition(
+                    session, asn, MessageState.REJECTED, error="HL missing", note="997 sent"
+                )
+                return asn.id
+        finally:
+            await db.dispose()
+
+    asn_id = asyncio.run(seed())
+    listed = run_gridlink(["messages", "list", "--state", "rejected"], database_url=url)
+    assert listed.returncode == 0, listed.stderr
+    assert "856" in listed.stdout and "850" not in listed.stdout
+    shown = run_gridlink(["messages", "show", str(asn_id)], database_url=url)
+    assert shown.returncode == 0, shown.stderr
+    assert "HL missing" in shown.stdout and "received -> rejected  997 sent" in shown.stdout
+    missing = run_gridlink(["messages", "show", "4242"], database_url=url)
+    assert missing.returncode == 1 and "no message 4242" in missing.stderr
+    wrong = run_gridlink(["messages", "list", "--direction", "sideways"], database_url=url)
+    assert wrong.returncode == 2 and "unknown direction" in wrong.stderr

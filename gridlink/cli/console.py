@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
-from typing import NoReturn
+from collections.abc import Awaitable, Callable
+from typing import NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 
 from gridlink.config import ConfigError, Settings, load_settings
+from gridlink.store.db import Database
+
+T = TypeVar("T")
 
 # Piped output (grep, files) gets wide lines instead of a table folded to 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 200)
@@ -27,3 +32,24 @@ def settings_or_exit() -> Settings:
         return load_settings()
     except ConfigError as exc:
         fail(str(exc), code=2)
+
+
+def with_database(
+    action: Callable[[Database], Awaitable[T]], expected: tuple[type[Exception], ...] = ()
+) -> T:
+    """Run ``action`` against the configured database; ``expected`` errors end the command in one line."""
+    settings = settings_or_exit()
+
+    async def main() -> T:
+        db = Database(settings.database_url, pool_size=2)
+        try:
+            return await action(db)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(main())
+    except expected as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot reach the database: {exc}")

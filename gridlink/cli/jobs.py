@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 import typer
 from rich.table import Table
 
-from gridlink.cli.console import console, fail, settings_or_exit
+from gridlink.cli.console import console, fail, with_database
 from gridlink.engine import admin
 from gridlink.store.base import utcnow
-from gridlink.store.db import Database
 from gridlink.store.models.jobs import Job, JobState
 
 app = typer.Typer(help="List, inspect, retry and cancel jobs.", no_args_is_help=True)
-
-T = TypeVar("T")
-
-
-def _with_db(action: Callable[[Database], Awaitable[T]]) -> T:
-    settings = settings_or_exit()
-
-    async def main() -> T:
-        db = Database(settings.database_url, pool_size=2)
-        try:
-            return await action(db)
-        finally:
-            await db.dispose()
-
-    try:
-        return asyncio.run(main())
-    except admin.JobActionError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"cannot reach the database: {exc}")
+_EXPECTED = (admin.JobActionError,)
 
 
 def display_state(job: Job) -> str:
@@ -59,7 +36,7 @@ def list_cmd(
     """List the newest jobs."""
     if state is not None and state not in {s.value for s in JobState}:
         fail(f"unknown state {state!r}: use one of {', '.join(s.value for s in JobState)}", code=2)
-    jobs = _with_db(lambda db: admin.list_jobs(db, state=state, kind=kind, limit=limit))
+    jobs = with_database(lambda db: admin.list_jobs(db, state=state, kind=kind, limit=limit), _EXPECTED)
     table = Table("id", "kind", "state", "attempt", "run at", "ordering key", "last error")
     for job in jobs:
         error = (job.last_error or "").strip().splitlines()
@@ -78,7 +55,7 @@ def list_cmd(
 @app.command("show")
 def show_cmd(job_id: int = typer.Argument(..., help="the job's id")) -> None:
     """Show one job: payload, timing and every recorded error."""
-    job = _with_db(lambda db: admin.get_job(db, job_id))
+    job = with_database(lambda db: admin.get_job(db, job_id), _EXPECTED)
     if job is None:
         fail(f"no job {job_id}")
     console.print(f"[bold]job {job.id}[/]  {job.kind}  [cyan]{display_state(job)}[/]", highlight=False)
@@ -104,12 +81,12 @@ def show_cmd(job_id: int = typer.Argument(..., help="the job's id")) -> None:
 @app.command("retry")
 def retry_cmd(job_id: int = typer.Argument(..., help="the job's id")) -> None:
     """Run a dead, cancelled or waiting job again now (a dead job gets one more attempt)."""
-    job = _with_db(lambda db: admin.retry_job(db, job_id))
+    job = with_database(lambda db: admin.retry_job(db, job_id), _EXPECTED)
     console.print(f"job {job.id} ({job.kind}) is queued to run now", highlight=False)
 
 
 @app.command("cancel")
 def cancel_cmd(job_id: int = typer.Argument(..., help="the job's id")) -> None:
     """Cancel a waiting or running job."""
-    job = _with_db(lambda db: admin.cancel_job(db, job_id))
+    job = with_database(lambda db: admin.cancel_job(db, job_id), _EXPECTED)
     console.print(f"job {job.id} ({job.kind}) is cancelled", highlight=False)

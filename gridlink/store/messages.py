@@ -57,3 +57,25 @@ async def history(session: AsyncSession, message_id: int) -> list[MessageEvent]:
     """Every transition of a message, oldest first."""
     stmt = select(MessageEvent).where(MessageEvent.message_id == message_id).order_by(MessageEvent.id)
     return list((await session.execute(stmt)).scalars())
+
+
+async def search(
+    session: AsyncSession,
+    *,
+    state: MessageState | None = None,
+    partner: str | None = None,
+    direction: Direction | None = None,
+    reference: str | None = None,
+    limit: int = 50,
+) -> list[Message]:
+    """The newest messages matching every filter given."""
+    stmt = select(Message).order_by(Message.id.desc()).limit(limit)
+    if state is not None:
+        stmt = stmt.where(Message.state == state.value)
+    if partner is not None:
+        stmt = stmt.where(Message.partner == partner)
+    if direction is not None:
+        stmt = stmt.where(Message.direction == direction.value)
+    if reference is not None:
+        stmt = stmt.where(Message.reference == reference)
+    return list((await session.execute(stmt)).scalars())

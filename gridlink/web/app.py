@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 import gridlink
 from gridlink.web.hub import Hub
 from gridlink.web.middleware import RequestContextMiddleware
-from gridlink.web.routes import health, metrics
+from gridlink.web.routes import health, messages, metrics, pages
 
 
 def create_app(hub: Hub, *, own_hub: bool = False) -> FastAPI:
@@ -30,6 +30,8 @@ def create_app(hub: Hub, *, own_hub: bool = False) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(health.router)
     app.include_router(metrics.router)
+    app.include_router(messages.router)
+    app.include_router(pages.router)
     return app
 
 
