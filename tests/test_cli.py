@@ -28,6 +28,9 @@ COMMANDS = [
     ["jobs", "cancel"],
     ["messages", "list"],
     ["messages", "show"],
+    ["edi", "show"],
+    ["edi", "validate"],
+    ["edi", "ack"],
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gridlink.cli import config, db, jobs, messages, serve
+from gridlink.cli import config, db, edi, jobs, messages, serve
 
 app = typer.Typer(
     name="gridlink",
@@ -20,3 +20,4 @@ app.add_typer(db.app, name="db")
 app.add_typer(config.app, name="config")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(messages.app, name="messages")
+app.add_typer(edi.app, name="edi")

@@ -1,0 +1,43 @@
+"""The EDI engine: read, write, validate and acknowledge X12 and EDIFACT, as a pure library.
+
+Streams in, streams out: no database, no network. Specifications are data under ``specs/``.
+"""
+
+from gridlink.edi.ack import acknowledge
+from gridlink.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT, Delimiters
+from gridlink.edi.errors import EdiError, EdiSyntaxError, EdiWriteError, SpecError
+from gridlink.edi.problems import Kind, Problem
+from gridlink.edi.results import GroupResult, InterchangeResult, SetResult
+from gridlink.edi.segment import Segment
+from gridlink.edi.spec import load_set
+from gridlink.edi.tokenizer import SegmentReader, read_segments
+from gridlink.edi.validator import Validator, validate
+from gridlink.edi.writer import ControlNumbers, EdifactWriter, MemoryNumbers, Party, X12Writer, dump
+
+__all__ = [
+    "EDIFACT_DEFAULT",
+    "X12_DEFAULT",
+    "ControlNumbers",
+    "Delimiters",
+    "EdiError",
+    "EdiSyntaxError",
+    "EdiWriteError",
+    "EdifactWriter",
+    "GroupResult",
+    "InterchangeResult",
+    "Kind",
+    "MemoryNumbers",
+    "Party",
+    "Problem",
+    "Segment",
+    "SegmentReader",
+    "SetResult",
+    "SpecError",
+    "Validator",
+    "X12Writer",
+    "acknowledge",
+    "dump",
+    "load_set",
+    "read_segments",
+    "validate",
+]

@@ -1,0 +1,292 @@
+"""Element-level checks: types, lengths, code lists, composites, repetitions and syntax notes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from gridlink.edi.delimiters import Delimiters
+from gridlink.edi.problems import Kind, Problem
+from gridlink.edi.segment import Segment, split_escaped, unescape
+from gridlink.edi.spec import ElementSpec, Note, SegmentSpec, Use
+
+_INTEGER = re.compile(r"-?[0-9]+\Z")
+_DECIMAL = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)\Z")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_CACHE_LIMIT = 200_000
+Finding = tuple[Kind, str] | None
+
+
+def _valid_date(value: str) -> bool:
+    if not value.isdigit() or len(value) not in (6, 8):
+        return False
+    year = int(value[:-4])
+    month, day = int(value[-4:-2]), int(value[-2:])
+    if not 1 <= month <= 12 or not 1 <= day <= _DAYS[month - 1]:
+        return False
+    if month == 2 and day == 29 and len(value) == 8:
+        return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return True
+
+
+def _valid_time(value: str) -> bool:
+    if not value.isdigit() or len(value) < 4:
+        return False
+    if int(value[:2]) > 23 or int(value[2:4]) > 59:
+        return False
+    return len(value) < 6 or int(value[4:6]) <= 59
+
+
+def _length(spec: ElementSpec, size: int) -> Finding:
+    if size < spec.min:
+        return Kind.TOO_SHORT, f"{spec.name} is shorter than {spec.min}"
+    if size > spec.max:
+        return Kind.TOO_LONG, f"{spec.name} is longer than {spec.max}"
+    return None
+
+
+def check_value(spec: ElementSpec, value: str) -> Finding:
+    """Check one non-empty value against its element's type, length and code list."""
+    kind = spec.type
+    if kind[0] == "N" or kind in {"R", "n"}:
+        pattern = _INTEGER if kind[0] == "N" else _DECIMAL
+        if not pattern.match(value):
+            return Kind.BAD_NUMBER, f"{spec.name} must be numeric ({kind}), got {value!r}"
+        digits = len(value) - value.startswith("-") - (("." in value) or ("," in value))
+        return _length(spec, digits)
+    if _CONTROL.search(value):
+        return Kind.INVALID_CHARACTER, f"{spec.name} contains a control character"
+    found = _length(spec, len(value))
+    if found:
+        return found
+    if kind == "DT":
+        return None if _valid_date(value) else (Kind.INVALID_DATE, f"{spec.name}: {value!r} is not a date")
+    if kind == "TM":
+        return None if _valid_time(value) else (Kind.INVALID_TIME, f"{spec.name}: {value!r} is not a time")
+    if kind == "a" and any(c.isdigit() for c in value):
+        return Kind.INVALID_CHARACTER, f"{spec.name} must be alphabetic, got {value!r}"
+    if spec.codes is not None and value not in spec.codes:
+        return Kind.INVALID_CODE, f"{spec.name}: {value!r} is not in the code list"
+    return None
+
+
+class ElementChecker:
+    """Checks the elements of segments against their specs, remembering verdicts for repeated values."""
+
+    __slots__ = ("_cache",)
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], Finding] = {}
+
+    def value(self, spec: ElementSpec, value: str) -> Finding:
+        """The verdict on one value, from the cache when seen before."""
+        key = (spec.ref, value)
+        cache = self._cache
+        if key in cache:
+            return cache[key]
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        found = cache[key] = check_value(spec, value)
+        return found
+
+    def segment(self, spec: SegmentSpec, seg: Segment, position: int, out: list[Problem]) -> None:
+        """Append the element problems of `seg` to `out`."""
+        elements = seg.elements
+        uses = spec.uses
+        delims = seg.delims
+        tag = seg.tag
+        if len(elements) > len(uses):
+            extra = len(uses) + 1
+            out.append(
+                Problem(
+                    Kind.TOO_MANY_ELEMENTS,
+                    f"{tag} has {len(elements)} elements, at most {len(uses)}",
+                    tag,
+                    position,
+                    element=extra,
+                    value=elements[len(uses)][:99],
+                )
+            )
+        present = 0  # bit i set: element i+1 present, for the syntax notes
+        for index, use in enumerate(uses):
+            text = elements[index] if index < len(elements) else ""
+            if not text:
+                if use.required:
+                    out.append(
+                        Problem(
+                            Kind.MISSING_ELEMENT,
+                            f"{use.name} is mandatory",
+                            tag,
+                            position,
+                            element=index + 1,
+                            ref=use.ref,
+                        )
+                    )
+                continue
+            present |= 1 << index
+            self._field(use, text, delims, tag, position, index + 1, out)
+        if spec.notes:
+            _notes(spec.notes, present, tag, position, uses, out, 0)
+
+    def _field(
+        self,
+        use: Use,
+        text: str,
+        delims: Delimiters,
+        tag: str,
+        position: int,
+        number: int,
+        out: list[Problem],
+    ) -> None:
+        if use.element is not None and use.element.type == "B":
+            return  # a separator carried as data (ISA16, 005010 ISA11): the header check covers it
+        rep = delims.repetition
+        reps: Sequence[str] = split_escaped(text, rep, delims.release) if rep and rep in text else (text,)
+        if len(reps) > use.repeat:
+            out.append(
+                Problem(
+                    Kind.TOO_MANY_REPETITIONS,
+                    f"{use.name} repeats {len(reps)} times, at most {use.repeat}",
+                    tag,
+                    position,
+                    element=number,
+                    repetition=use.repeat + 1,
+                    ref=use.ref,
+                )
+            )
+            reps = reps[: use.repeat]
+        comp = delims.component
+        release = delims.release
+        for r, part in enumerate(reps, start=1):
+            if use.composite is None:
+                assert use.element is not None
+                if comp in part and (not release or len(split_escaped(part, comp, release)) > 1):
+                    out.append(
+                        Problem(
+                            Kind.TOO_MANY_COMPONENTS,
+                            f"{use.name} is not a composite",
+                            tag,
+                            position,
+                            element=number,
+                            repetition=r,
+                            ref=use.ref,
+                            value=part[:99],
+                        )
+                    )
+                    continue
+                value = unescape(part, release) if release and release in part else part
+                found = self.value(use.element, value)
+                if found:
+                    out.append(
+                        Problem(
+                            found[0],
+                            found[1],
+                            tag,
+                            position,
+                            element=number,
+                            repetition=r,
+                            ref=use.ref,
+                            value=value[:99],
+                        )
+                    )
+                continue
+            composite = use.composite
+            parts = split_escaped(part, comp, release)
+            if len(parts) > len(composite.components):
+                out.append(
+                    Problem(
+                        Kind.TOO_MANY_COMPONENTS,
+                        f"{composite.name} has more than {len(composite.components)} components",
+                        tag,
+                        position,
+                        element=number,
+                        component=len(composite.components) + 1,
+                        repetition=r,
+                        ref=use.ref,
+                    )
+                )
+            present = 0
+            for c, sub in enumerate(composite.components):
+                raw = parts[c] if c < len(parts) else ""
+                if not raw:
+                    if sub.required:
+                        out.append(
+                            Problem(
+                                Kind.MISSING_ELEMENT,
+                                f"{sub.name} is mandatory in {composite.name}",
+                                tag,
+                                position,
+                                element=number,
+                                component=c + 1,
+                                repetition=r,
+                                ref=sub.ref,
+                            )
+                        )
+                    continue
+                present |= 1 << c
+                assert sub.element is not None
+                value = unescape(raw, release) if release and release in raw else raw
+                found = self.value(sub.element, value)
+                if found:
+                    out.append(
+                        Problem(
+                            found[0],
+                            found[1],
+                            tag,
+                            position,
+                            element=number,
+                            component=c + 1,
+                            repetition=r,
+                            ref=sub.ref,
+                            value=value[:99],
+                        )
+                    )
+            if composite.notes:
+                _notes(composite.notes, present, tag, position, composite.components, out, number)
+
+
+def _notes(
+    notes: tuple[Note, ...],
+    present: int,
+    tag: str,
+    position: int,
+    uses: tuple[Use, ...],
+    out: list[Problem],
+    element: int,
+) -> None:
+    """Relational conditions; `element` is the composite's position when the notes are a composite's."""
+
+    def problem(kind: Kind, at: int, note: Note, text: str) -> Problem:
+        ref = uses[at - 1].ref if at <= len(uses) else ""
+        if element:
+            return Problem(
+                kind, f"{text} ({note.text})", tag, position, element=element, component=at, ref=ref
+            )
+        return Problem(kind, f"{text} ({note.text})", tag, position, element=at, ref=ref)
+
+    for note in notes:
+        have = [p for p in note.positions if present >> (p - 1) & 1]
+        missing = [p for p in note.positions if not present >> (p - 1) & 1]
+        first = note.positions[0]
+        if note.kind == "P" and have and missing:
+            out.append(problem(Kind.CONDITIONAL_MISSING, missing[0], note, "paired elements: all or none"))
+        elif note.kind == "R" and not have:
+            out.append(
+                problem(Kind.CONDITIONAL_MISSING, first, note, "at least one of these elements is required")
+            )
+        elif note.kind == "E" and len(have) > 1:
+            out.append(problem(Kind.EXCLUSION, have[1], note, "only one of these elements may be present"))
+        elif note.kind == "C" and first in have and missing:
+            out.append(
+                problem(Kind.CONDITIONAL_MISSING, missing[0], note, "required when the first is present")
+            )
+        elif note.kind == "L" and first in have and len(have) == 1:
+            out.append(
+                problem(
+                    Kind.CONDITIONAL_MISSING,
+                    note.positions[1],
+                    note,
+                    "one of the others is required when the first is present",
+                )
+            )
