@@ -14,7 +14,7 @@ _INTEGER = re.compile(r"-?[0-9]+\Z")
 _DECIMAL = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 4096  # bounded: memory must not grow with the interchange
 Finding = tuple[Kind, str] | None
 
 

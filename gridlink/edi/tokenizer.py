@@ -183,9 +183,10 @@ class SegmentReader:
                 if piece and piece[0] in _BLANKS:
                     self.notices.add("line-breaks", "line breaks or blanks between segments")
                     piece = piece.lstrip(_BLANKS)
-                if piece and piece[-1] in _BLANKS and sep not in _BLANKS:
-                    self.notices.add("trailing-blanks", "blank characters at the end of a segment")
-                    piece = piece.rstrip(_BLANKS)
+                if piece and piece[-1] in "\r\n":
+                    # A newline terminator after CR: spaces before a terminator are data, kept.
+                    self.notices.add("trailing-blanks", "carriage return before the segment terminator")
+                    piece = piece.rstrip("\r\n")
                 if not piece:
                     self.notices.add("empty-segment", "empty segment (two terminators in a row)")
                     continue
