@@ -11,6 +11,7 @@ from rich.table import Table
 from gridlink.cli.console import console, fail
 from gridlink.edi.ack import acknowledge
 from gridlink.edi.errors import EdiError
+from gridlink.edi.results import PROBLEM_LIMIT
 from gridlink.edi.segment import Segment
 from gridlink.edi.spec import Dictionary, dictionary
 from gridlink.edi.tokenizer import SegmentReader
@@ -76,6 +77,11 @@ def validate(path: Path = FILE) -> None:
                     for where, problem in problems:
                         table.add_row(where, str(problem), problem.kind.value)
                     console.print(table)
+                dropped = sum(s.dropped for s in result.sets)
+                if dropped:
+                    console.print(
+                        f"  and {dropped} more problem(s), not listed: at most {PROBLEM_LIMIT} per set"
+                    )
     except EdiError as exc:
         fail(str(exc), code=2)
     raise typer.Exit(0 if clean else 1)

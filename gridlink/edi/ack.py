@@ -43,7 +43,7 @@ def _clean(value: str, delims: Delimiters) -> str:
 
 def _set_loop(problem: Problem, set_id: str) -> str | None:
     loop = problem.loop
-    return loop if loop and loop != set_id and not loop.startswith("SG0") else None
+    return loop if loop and loop != set_id else None
 
 
 def _x12_set_body(result: SetResult, flavour: str, delims: Delimiters) -> list[tuple[str, Values]]:
@@ -214,15 +214,8 @@ def contrl_body(result: InterchangeResult) -> list[tuple[str, Values]]:
         if not m.problems:
             body.append(("UCM", [m.control, s009, codes.CONTRL_ACKNOWLEDGED]))
             continue
-        level = next(
-            (
-                p
-                for p in m.problems
-                if not p.segment
-                or (p.segment in ("UNH", "UNT") and p.element and p.kind not in ELEMENT_KINDS)
-            ),
-            None,
-        )
+        # The message's own envelope problem (count, reference, type) goes on the UCM itself.
+        level = next((p for p in m.problems if p.kind in codes.SET_CODES), None)
         body.append(
             (
                 "UCM",
@@ -235,7 +228,7 @@ def contrl_body(result: InterchangeResult) -> list[tuple[str, Values]]:
             )
         )
         for p in m.problems:
-            if p is level or p.kind not in SEGMENT_KINDS | ELEMENT_KINDS:
+            if p.kind not in SEGMENT_KINDS | ELEMENT_KINDS:
                 continue
             if p.kind in SEGMENT_KINDS:
                 body.append(("UCS", [str(max(p.position, 1)), codes.CONTRL_CODES[p.kind]]))

@@ -26,17 +26,19 @@ class Delimiters:
         """The same separators with another line suffix (e.g. "\\n" for readable output)."""
         return replace(self, suffix=suffix)
 
+    def characters(self) -> list[str]:
+        """Every separator in use, release character included."""
+        return [self.segment, self.element, self.component] + [
+            c for c in (self.repetition, self.release) if c
+        ]
+
     def specials(self) -> str:
-        """Every character with a syntactic meaning, release character included."""
-        chars = [self.segment, self.element, self.component]
-        chars += [c for c in (self.repetition, self.release) if c]
-        return "".join(chars)
+        """Every character with a syntactic meaning, as one string."""
+        return "".join(self.characters())
 
     def check(self) -> None:
         """Refuse separators that collide or that are letters or digits."""
-        chars = [self.segment, self.element, self.component] + [
-            c for c in (self.repetition, self.release) if c
-        ]
+        chars = self.characters()
         if any(len(c) != 1 for c in chars):
             raise EdiWriteError(f"separators must be single characters: {chars!r}")
         if len(set(chars)) != len(chars):

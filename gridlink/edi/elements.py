@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from gridlink.edi.delimiters import Delimiters
 from gridlink.edi.problems import Kind, Problem
@@ -129,6 +130,15 @@ class ElementChecker:
         if spec.notes:
             _notes(spec.notes, present, tag, position, uses, out, 0)
 
+    def _check(
+        self, spec: ElementSpec, ref: str, raw: str, release: str | None, out: list[Problem], **where: Any
+    ) -> None:
+        """Check one simple value; a finding is reported at `where` (segment, position, element, ...)."""
+        value = unescape(raw, release) if release and release in raw else raw
+        found = self.value(spec, value)
+        if found:
+            out.append(Problem(found[0], found[1], ref=ref, value=value[:99], **where))
+
     def _field(
         self,
         use: Use,
@@ -175,21 +185,17 @@ class ElementChecker:
                         )
                     )
                     continue
-                value = unescape(part, release) if release and release in part else part
-                found = self.value(use.element, value)
-                if found:
-                    out.append(
-                        Problem(
-                            found[0],
-                            found[1],
-                            tag,
-                            position,
-                            element=number,
-                            repetition=r,
-                            ref=use.ref,
-                            value=value[:99],
-                        )
-                    )
+                self._check(
+                    use.element,
+                    use.ref,
+                    part,
+                    release,
+                    out,
+                    segment=tag,
+                    position=position,
+                    element=number,
+                    repetition=r,
+                )
                 continue
             composite = use.composite
             parts = split_escaped(part, comp, release)
@@ -226,22 +232,18 @@ class ElementChecker:
                     continue
                 present |= 1 << c
                 assert sub.element is not None
-                value = unescape(raw, release) if release and release in raw else raw
-                found = self.value(sub.element, value)
-                if found:
-                    out.append(
-                        Problem(
-                            found[0],
-                            found[1],
-                            tag,
-                            position,
-                            element=number,
-                            component=c + 1,
-                            repetition=r,
-                            ref=sub.ref,
-                            value=value[:99],
-                        )
-                    )
+                self._check(
+                    sub.element,
+                    sub.ref,
+                    raw,
+                    release,
+                    out,
+                    segment=tag,
+                    position=position,
+                    element=number,
+                    component=c + 1,
+                    repetition=r,
+                )
             if composite.notes:
                 _notes(composite.notes, present, tag, position, composite.components, out, number)
 

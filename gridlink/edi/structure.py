@@ -5,16 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gridlink.edi.problems import Kind, Problem
-from gridlink.edi.spec import LoopNode, SegmentNode
+from gridlink.edi.spec import LoopNode
 
 
 @dataclass(slots=True)
 class Placement:
-    """Where a segment went: frames deeper than `depth` closed, then `entered` (if any) opened."""
+    """Where a segment went: the loop it started (if it is a trigger), and what was wrong on the way."""
 
-    depth: int
     entered: LoopNode | None
-    node: SegmentNode | LoopNode
     problems: list[Problem]
 
 
@@ -66,8 +64,8 @@ class Cursor:
                     problems.append(Problem(Kind.SEGMENT_TOO_MANY, text, tag, position, frame.node.id))
             if isinstance(child, LoopNode):
                 frames.append(_Frame(child, 0, [1] + [0] * (len(child.children) - 1)))
-                return Placement(depth, child, child.children[0], problems)
-            return Placement(depth, None, child, problems)
+                return Placement(child, problems)
+            return Placement(None, problems)
         return None
 
     def close(self, position: int) -> list[Problem]:

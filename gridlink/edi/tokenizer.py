@@ -72,7 +72,6 @@ class SegmentReader:
         self._stream = io.BytesIO(stream) if isinstance(stream, bytes | bytearray) else stream
         self._chunk = chunk_size
         self.notices = Notices()
-        self.standard = ""  # "x12" or "edifact", of the interchange being read
         self.bytes_read = 0
 
     def _fill(self, buf: bytes, need: int) -> tuple[bytes, bool]:
@@ -84,7 +83,7 @@ class SegmentReader:
             buf += more
         return buf, False
 
-    def _header(self, buf: bytes, eof: bool) -> tuple[Delimiters, str, int, bytes]:
+    def _header(self, buf: bytes) -> tuple[Delimiters, str, int, bytes]:
         """Detect the next interchange header; returns separators, codec, header length and buffer."""
         if buf.startswith(_BOM):
             self.notices.add("bom", "byte-order mark before the interchange")
@@ -99,14 +98,12 @@ class SegmentReader:
             delims, fixed = x12_from_isa(head)
             if not fixed:
                 self.notices.add("isa-width", "ISA segment is not fixed-width")
-            self.standard = "x12"
             # The codec: X12 is ASCII in principle, real files carry UTF-8; surrogateescape keeps any byte.
             return self._with_suffix(delims, head), "utf-8", 0, buf
         if head.startswith("UNA"):
             if len(head) < UNA_LENGTH:
                 raise EdiSyntaxError("truncated UNA segment", self.bytes_read - len(buf))
             delims = edifact_from_una(head)
-            self.standard = "edifact"
             return self._with_suffix(delims, head), _codec_for_unb(head, delims), UNA_LENGTH, buf
         if head.startswith("UNB"):
             delims = EDIFACT_DEFAULT
@@ -114,7 +111,6 @@ class SegmentReader:
                 raise EdiSyntaxError(
                     "UNB without UNA uses non-default separators", self.bytes_read - len(buf)
                 )
-            self.standard = "edifact"
             return self._with_suffix(delims, head), _codec_for_unb(head, delims), 0, buf
         snippet = head[:20].encode("unicode_escape").decode()
         raise EdiSyntaxError(f"no ISA, UNA or UNB header found: {snippet!r}", self.bytes_read - len(buf))
@@ -141,7 +137,7 @@ class SegmentReader:
                 if buf:
                     self.notices.add("trailing-blanks", "blank characters after the last interchange")
                 return
-            delims, codec, header_len, buf = self._header(buf, eof)
+            delims, codec, header_len, buf = self._header(buf)
             if header_len:
                 yield Segment("UNA", [buf[3:header_len].decode("latin-1")], delims)
                 buf = buf[header_len:]

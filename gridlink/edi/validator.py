@@ -93,7 +93,6 @@ class _Interchange:
         self.group_dictionary: Dictionary | None = None
         self.set: _SetState | None = None
         self.charset: re.Pattern[str] | None = None
-        self.outside = 0  # segments outside any set
         self.header(header)
 
     # -- envelope headers ---------------------------------------------------------------------------
@@ -180,7 +179,6 @@ class _Interchange:
             return
         handler = _HANDLERS.get(tag)
         if handler is None:
-            self.outside += 1
             self.result.problems.append(
                 Problem(Kind.INTERCHANGE_CONTENT_INVALID, f"segment {tag} outside any transaction set", tag)
             )

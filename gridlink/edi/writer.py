@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import BinaryIO, Protocol
@@ -72,8 +72,9 @@ class _Writer:
         self.numbers = numbers
         self.encoding = encoding
         self.segments_in_set = 0
-        self.sets_in_group = 0
+        self.sets_in_group = 0  # in EDIFACT without UNG: the messages of the interchange
         self.in_set = False
+        self.set_control = ""
         self.segments_written = 0
 
     def _emit(self, seg: Segment) -> None:
@@ -92,6 +93,23 @@ class _Writer:
         """Write several (tag, values) segments."""
         for tag, values in items:
             self.segment(tag, values)
+
+    def _open_set(self, header: str, width: int, values: Callable[[str], Values]) -> str:
+        """ST or UNH with the next control number (zero-padded to `width`); segment counting starts here."""
+        if self.in_set:
+            raise EdiWriteError(f"{header}: a transaction set or message is already open")
+        control = f"{self.numbers.next('set'):0{width}d}"
+        self.set_control = control
+        self.in_set = True
+        self.segments_in_set = 0
+        self.segment(header, values(control))
+        return control
+
+    def _close_set(self, trailer: str) -> None:
+        """SE or UNT: the number of segments including itself, and the header's control number."""
+        self.segment(trailer, [str(self.segments_in_set + 1), self.set_control])
+        self.in_set = False
+        self.sets_in_group += 1
 
 
 class X12Writer(_Writer):
@@ -120,7 +138,6 @@ class X12Writer(_Writer):
         self.now = now or datetime.now(UTC)
         self.groups = 0
         self.group_control = ""
-        self.set_control = ""
         self.control = numbers.next("interchange")
         if not 0 < self.control <= _ISA_CONTROL_MAX:
             raise EdiWriteError(f"interchange control number {self.control} does not fit ISA13")
@@ -183,19 +200,11 @@ class X12Writer(_Writer):
         """Open a transaction set (ST); returns its control number (ST02)."""
         if not self.group_control:
             raise EdiWriteError("a transaction set needs an open functional group")
-        if self.in_set:
-            raise EdiWriteError("a transaction set is already open")
-        self.set_control = f"{self.numbers.next('set'):04d}"
-        self.in_set = True
-        self.segments_in_set = 0
-        self.segment("ST", [set_id, self.set_control, implementation])
-        return self.set_control
+        return self._open_set("ST", 4, lambda control: [set_id, control, implementation])
 
     def end_set(self) -> None:
         """Close the set with SE and its segment count."""
-        self.segment("SE", [str(self.segments_in_set + 1), self.set_control])
-        self.in_set = False
-        self.sets_in_group += 1
+        self._close_set("SE")
 
     def write_set(
         self, set_id: str, body: Iterable[tuple[str, Values]], implementation: str | None = None
@@ -243,8 +252,6 @@ class EdifactWriter(_Writer):
         super().__init__(out, delimiters, numbers, encoding)
         if not una and delimiters != EDIFACT_DEFAULT:
             raise EdiWriteError("non-default separators need a UNA segment")
-        self.messages = 0
-        self.message_ref = ""
         self.control = str(numbers.next("interchange"))
         now = now or datetime.now(UTC)
         if una:
@@ -274,20 +281,12 @@ class EdifactWriter(_Writer):
         association: str | None = None,
     ) -> str:
         """Open a message (UNH); returns its reference number (0062)."""
-        if self.in_set:
-            raise EdiWriteError("a message is already open")
-        self.message_ref = str(self.numbers.next("set"))
-        self.in_set = True
-        self.segments_in_set = 0
         s009 = [message_type, version, release, agency] + ([association] if association else [])
-        self.segment("UNH", [self.message_ref, s009])
-        return self.message_ref
+        return self._open_set("UNH", 1, lambda ref: [ref, s009])
 
     def end_message(self) -> None:
         """Close the message with UNT and its segment count."""
-        self.segment("UNT", [str(self.segments_in_set + 1), self.message_ref])
-        self.in_set = False
-        self.messages += 1
+        self._close_set("UNT")
 
     def write_message(
         self,
@@ -308,7 +307,7 @@ class EdifactWriter(_Writer):
         """Close the interchange with UNZ."""
         if self.in_set:
             raise EdiWriteError("the message is still open")
-        self._emit(build("UNZ", [str(self.messages), self.control], self.delims))
+        self._emit(build("UNZ", [str(self.sets_in_group), self.control], self.delims))
 
 
 def _fixed(value: str, width: int, name: str) -> str:

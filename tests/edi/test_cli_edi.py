@@ -50,3 +50,14 @@ def test_show_names_segments_and_elements(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "BEG Beginning Segment for Purchase Order" in result.stdout
     assert "BEG03 Purchase Order Number: 'PO-1001'" in result.stdout
+
+
+def test_a_flood_of_problems_is_capped_and_counted(tmp_path: Path) -> None:
+    lines = 1100
+    body = [("BEG", ["00", "SA", "PO-1", None, "20261125"])]
+    body += [("PO1", [str(n), "2O", "EA", "1.00", None, "VP", f"SKU-{n}"]) for n in range(1, lines + 1)]
+    doc = tmp_path / "flood.edi"
+    doc.write_bytes(samples.x12("850", "004010", body, "PO"))
+    result = run_gridlink(["edi", "validate", str(doc)])
+    assert result.returncode == 1
+    assert "and 100 more problem(s), not listed: at most 1000 per set" in result.stdout
