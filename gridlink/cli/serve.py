@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
+import uvloop
 
 from gridlink.cli.console import fail, settings_or_exit
 from gridlink.cli.services import Plan, StartupError, run_services
@@ -13,7 +12,9 @@ from gridlink.cli.services import Plan, StartupError, run_services
 def _run(plan: Plan) -> None:
     settings = settings_or_exit()
     try:
-        asyncio.run(run_services(settings, plan))
+        # uvloop: the worker's event loop turns over thousands of round trips a second; uvloop
+        # roughly halves what each costs compared with the standard loop.
+        uvloop.run(run_services(settings, plan))
     except StartupError as exc:
         fail(str(exc))
 
