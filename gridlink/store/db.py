@@ -12,11 +12,14 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
+from gridlink.store.sqlite_turns import take_turns
+
 # asyncpg for the async engine: its protocol is compiled, and a job's transaction costs about a quarter
 # less CPU than with psycopg. Alembic and tooling stay on synchronous psycopg.
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 COMMIT_HOOKS_KEY = "gridlink.after_commit"
+SQLITE_BUSY_TIMEOUT = 30.0  # seconds a SQLite writer waits for the write lock before it fails
 
 
 def _normalise(url: str | URL, drivers: dict[str, str]) -> URL:
@@ -76,10 +79,13 @@ class Database:
         if self.dialect == "postgresql":
             kwargs.update(pool_size=pool_size, max_overflow=pool_size)
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, connect_args={"timeout": 30})
+            kwargs.update(
+                pool_size=pool_size, max_overflow=pool_size, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}
+            )
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            take_turns(self.engine, timeout=SQLITE_BUSY_TIMEOUT)
         self.sessionmaker = async_sessionmaker(
             self.engine, expire_on_commit=False, sync_session_class=HubSession, info={_DATABASE_KEY: self}
         )
@@ -121,7 +127,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     for pragma in (
         "journal_mode=WAL",
         "synchronous=NORMAL",
-        "busy_timeout=30000",
+        f"busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}",
         "foreign_keys=ON",
     ):
         cursor.execute(f"PRAGMA {pragma}")

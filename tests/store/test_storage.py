@@ -88,6 +88,29 @@ async def test_commit_hooks_run_after_commit_and_never_after_rollback(db: Databa
     assert ran == ["committed"]
 
 
+async def test_concurrent_transactions_of_one_process_all_commit(db: Database) -> None:
+    async def add(n: int) -> None:
+        async with db.transaction() as session:
+            session.add(Job(kind=f"k{n}", payload={}, max_attempts=1, errors=[]))
+            await session.flush()
+            await asyncio.sleep(0)  # let the others try to write meanwhile
+
+    await asyncio.gather(*(add(n) for n in range(40)))
+    async with db.session() as session:
+        kinds = set((await session.execute(select(Job.kind))).scalars())
+    assert kinds == {f"k{n}" for n in range(40)}
+
+
+async def test_on_sqlite_a_transaction_that_has_not_written_blocks_no_writer(db: Database) -> None:
+    async with db.transaction() as slow:
+        await slow.execute(select(Job.id))  # reads, then waits (on the network, say) before writing
+        async with db.transaction() as quick:
+            quick.add(Job(kind="quick", payload={}, max_attempts=1, errors=[]))
+        slow.add(Job(kind="slow", payload={}, max_attempts=1, errors=[]))
+    async with db.session() as session:
+        assert set((await session.execute(select(Job.kind))).scalars()) == {"quick", "slow"}
+
+
 @pytest.fixture
 def blobs(tmp_path: Path) -> LocalBlobStore:
     return LocalBlobStore(tmp_path / "blobs")
