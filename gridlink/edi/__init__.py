@@ -7,6 +7,17 @@ from gridlink.edi.ack import acknowledge
 from gridlink.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT, Delimiters
 from gridlink.edi.errors import EdiError, EdiSyntaxError, EdiWriteError, SpecError
 from gridlink.edi.problems import Kind, Problem
+from gridlink.edi.reconcile import (
+    Ack,
+    AckError,
+    Outcome,
+    Reconciliation,
+    Sent,
+    Settled,
+    read_acks,
+    reconcile,
+    sent_in,
+)
 from gridlink.edi.results import GroupResult, InterchangeResult, SetResult
 from gridlink.edi.segment import Segment
 from gridlink.edi.spec import load_set
@@ -17,6 +28,8 @@ from gridlink.edi.writer import ControlNumbers, EdifactWriter, MemoryNumbers, Pa
 __all__ = [
     "EDIFACT_DEFAULT",
     "X12_DEFAULT",
+    "Ack",
+    "AckError",
     "ControlNumbers",
     "Delimiters",
     "EdiError",
@@ -27,17 +40,24 @@ __all__ = [
     "InterchangeResult",
     "Kind",
     "MemoryNumbers",
+    "Outcome",
     "Party",
     "Problem",
+    "Reconciliation",
     "Segment",
     "SegmentReader",
+    "Sent",
     "SetResult",
+    "Settled",
     "SpecError",
     "Validator",
     "X12Writer",
     "acknowledge",
     "dump",
     "load_set",
+    "read_acks",
     "read_segments",
+    "reconcile",
+    "sent_in",
     "validate",
 ]
