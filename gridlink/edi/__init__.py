@@ -4,8 +4,10 @@ Streams in, streams out: no database, no network. Specifications are data under 
 """
 
 from gridlink.edi.ack import acknowledge
+from gridlink.edi.compose import compose
 from gridlink.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT, Delimiters
 from gridlink.edi.errors import EdiError, EdiSyntaxError, EdiWriteError, SpecError
+from gridlink.edi.navigate import Loop, PathError, parse_set, set_bodies
 from gridlink.edi.problems import Kind, Problem
 from gridlink.edi.reconcile import (
     Ack,
@@ -39,9 +41,11 @@ __all__ = [
     "GroupResult",
     "InterchangeResult",
     "Kind",
+    "Loop",
     "MemoryNumbers",
     "Outcome",
     "Party",
+    "PathError",
     "Problem",
     "Reconciliation",
     "Segment",
@@ -53,11 +57,14 @@ __all__ = [
     "Validator",
     "X12Writer",
     "acknowledge",
+    "compose",
     "dump",
     "load_set",
+    "parse_set",
     "read_acks",
     "read_segments",
     "reconcile",
     "sent_in",
+    "set_bodies",
     "validate",
 ]

@@ -100,6 +100,44 @@ def x12_999() -> Body:
     ]
 
 
+def x12_940() -> Body:
+    return [
+        ("W05", ["N", "SO-5001", "PO-1001"]),
+        ("N1", ["ST", "Jane Doe", "92", "CUST-77"]),
+        ("N3", ["12 Elm Street"]),
+        ("N4", ["Denver", "CO", "80202", "US"]),
+        ("N1", ["SF", "Demo Retail DC", "92", "DC01"]),
+        ("N9", ["IA", "VEND42"]),
+        ("G62", ["10", "20261126"]),
+        ("NTE", ["WHI", "Leave at the front desk"]),
+        ("W66", ["PP", "U", None, None, None, None, None, None, None, "UPSN"]),
+        ("LX", ["1"]),
+        ("W01", ["2", "EA", None, "VN", "SKU-1"]),
+        ("G69", ["Widget 1"]),
+        ("LX", ["2"]),
+        ("W01", ["1", "EA", None, "VN", "SKU-2"]),
+        ("G69", ["Widget 2"]),
+        ("W76", ["3", "4.5", "LB"]),
+    ]
+
+
+def x12_945() -> Body:
+    return [
+        ("W06", ["F", "SO-5001", "20261127", "SHIP-9001", None, "PO-1001"]),
+        ("N1", ["ST", "Jane Doe", "92", "CUST-77"]),
+        ("N9", ["BM", "BOL-42"]),
+        ("G62", ["11", "20261127"]),
+        ("W27", ["U", "UPSN", "UPS Ground", "PP"]),
+        ("LX", ["1"]),
+        ("MAN", ["CP", "1Z999AA10123456784"]),
+        ("W12", ["CC", "2", "2", "0", "EA", None, "VN", "SKU-1"]),
+        ("LX", ["2"]),
+        ("MAN", ["CP", "1Z999AA10123456785"]),
+        ("W12", ["CP", "1", "0", "1", "EA", None, "VN", "SKU-2"]),
+        ("W03", ["2", "3.1", "LB"]),
+    ]
+
+
 X12_SETS: dict[str, tuple[str, Callable[[], Body]]] = {
     "850": ("PO", x12_850),
     "855": ("PR", x12_855),
@@ -107,15 +145,14 @@ X12_SETS: dict[str, tuple[str, Callable[[], Body]]] = {
     "810": ("IN", x12_810),
     "846": ("IB", x12_846),
     "997": ("FA", x12_997),
+    "940": ("OW", x12_940),
+    "945": ("SW", x12_945),
 }
 
 
-def x12(
-    set_id: str, version: str, body: Body, functional_id: str, numbers: MemoryNumbers | None = None
-) -> bytes:
-    """One interchange holding one set."""
-    out = io.BytesIO()
-    writer = X12Writer(
+def x12_writer(out: io.BytesIO, version: str, numbers: MemoryNumbers | None = None) -> X12Writer:
+    """A writer from the demo retailer to the demo supplier, in 004010 or 005010 envelopes."""
+    return X12Writer(
         out,
         sender=Party("ZZ", "DEMORETAILER"),
         receiver=Party("ZZ", "ACMESUPPLY"),
@@ -123,6 +160,14 @@ def x12(
         version="00501" if version == "005010" else "00401",
         now=NOW,
     )
+
+
+def x12(
+    set_id: str, version: str, body: Body, functional_id: str, numbers: MemoryNumbers | None = None
+) -> bytes:
+    """One interchange holding one set."""
+    out = io.BytesIO()
+    writer = x12_writer(out, version, numbers)
     writer.begin_group(functional_id, version)
     writer.write_set(
         set_id,
@@ -218,16 +263,21 @@ EDIFACT_SETS: dict[str, Callable[[], Body]] = {
 }
 
 
-def edifact(message: str, directory: str, body: Body, numbers: MemoryNumbers | None = None) -> bytes:
-    """One interchange holding one message."""
-    out = io.BytesIO()
-    writer = EdifactWriter(
+def edifact_writer(out: io.BytesIO, numbers: MemoryNumbers | None = None) -> EdifactWriter:
+    """A writer from the demo retailer to the demo supplier."""
+    return EdifactWriter(
         out,
         sender=Party("ZZ", "DEMORETAILER"),
         receiver=Party("ZZ", "ACMESUPPLY"),
         numbers=numbers or MemoryNumbers(),
         now=NOW,
     )
+
+
+def edifact(message: str, directory: str, body: Body, numbers: MemoryNumbers | None = None) -> bytes:
+    """One interchange holding one message."""
+    out = io.BytesIO()
+    writer = edifact_writer(out, numbers)
     version, release = ("D", "3") if message == "CONTRL" else (directory[0], directory[1:])
     writer.write_message(message, version, release, body)
     writer.close()

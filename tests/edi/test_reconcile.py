@@ -10,7 +10,7 @@ from gridlink.edi.ack import acknowledge
 from gridlink.edi.errors import EdiError
 from gridlink.edi.reconcile import Ack, AckError, Outcome, Sent, read_acks, reconcile, sent_in
 from gridlink.edi.validator import validate
-from gridlink.edi.writer import EdifactWriter, MemoryNumbers, Party, X12Writer
+from gridlink.edi.writer import MemoryNumbers
 from tests.edi import samples
 
 PARTNER = "ZZ:ACMESUPPLY"
@@ -20,14 +20,7 @@ TOO_LONG = "PO-1002-THIS-IS-FAR-TOO-LONG"
 def purchase_orders(version: str) -> bytes:
     """Three 850s in one group; the second has a BEG03 longer than the standard allows."""
     out = io.BytesIO()
-    writer = X12Writer(
-        out,
-        sender=Party("ZZ", "DEMORETAILER"),
-        receiver=Party("ZZ", "ACMESUPPLY"),
-        numbers=MemoryNumbers(),
-        version="00501" if version == "005010" else "00401",
-        now=samples.NOW,
-    )
+    writer = samples.x12_writer(out, version)
     writer.begin_group("PO", version)
     for n in (1, 2, 3):
         body = samples.x12_850()
@@ -131,13 +124,7 @@ def test_a_ta1_settles_the_sets_of_its_interchange_only_when_it_rejects_it() -> 
 
 def orders_interchange(bad_second: bool) -> bytes:
     out = io.BytesIO()
-    writer = EdifactWriter(
-        out,
-        sender=Party("ZZ", "DEMORETAILER"),
-        receiver=Party("ZZ", "ACMESUPPLY"),
-        numbers=MemoryNumbers(),
-        now=samples.NOW,
-    )
+    writer = samples.edifact_writer(out)
     for n in (1, 2):
         body = samples.orders()
         if bad_second and n == 2:
