@@ -138,6 +138,38 @@ def x12_945() -> Body:
     ]
 
 
+def x12_860() -> Body:
+    return [
+        ("BCH", ["04", "SA", "PO-1001", None, "1", "20261125"]),
+        ("DTM", ["002", "20261203"]),
+        ("POC", ["1", "QD", "3", "1", "EA", "19.99", None, "VP", "SKU-1"]),
+        ("POC", ["2", "DI", "0", "0", "EA", "19.99", None, "VP", "SKU-2"]),
+        ("CTT", ["2"]),
+    ]
+
+
+def x12_865() -> Body:
+    return [
+        ("BCA", ["04", "AC", "PO-1001", None, "1", "20261125"]),
+        ("POC", ["1", "QD", "3", "1", "EA", "19.99", None, "VP", "SKU-1"]),
+        ("ACK", ["IA", "3", "EA", "068", "20261203"]),
+        ("CTT", ["1"]),
+    ]
+
+
+def x12_180() -> Body:
+    return [
+        ("BGN", ["00", "RMA-3001", "20261126"]),
+        ("RDR", ["RA", "DA", None, "Box crushed in transit", "N"]),
+        ("PRF", ["PO-1001"]),
+        ("N1", ["ST", "Demo Retail Returns", "92", "RET01"]),
+        ("BLI", ["VP", "SKU-1", "1", "EA"]),
+        ("RDR", ["RA", "DA"]),
+        ("BLI", ["VP", "SKU-2", "2", "EA"]),
+        ("RDR", ["CR", "WG"]),
+    ]
+
+
 X12_SETS: dict[str, tuple[str, Callable[[], Body]]] = {
     "850": ("PO", x12_850),
     "855": ("PR", x12_855),
@@ -147,6 +179,9 @@ X12_SETS: dict[str, tuple[str, Callable[[], Body]]] = {
     "997": ("FA", x12_997),
     "940": ("OW", x12_940),
     "945": ("SW", x12_945),
+    "860": ("PC", x12_860),
+    "865": ("CA", x12_865),
+    "180": ("AN", x12_180),
 }
 
 
