@@ -288,6 +288,32 @@ def contrl() -> Body:
     return [("UCI", ["1", ["ACMESUPPLY", "ZZ"], ["DEMORETAILER", "ZZ"], "7"])]
 
 
+def aperak() -> Body:
+    return [
+        ("BGM", ["305", "APK-0001", "9"]),
+        ("DTM", [["137", "20261125", "102"]]),
+        ("RFF", [["ON", "PO-1001"]]),
+        ("NAD", ["MS", ["4012345000009", None, "9"]]),
+        ("ERC", [["12"]]),
+        ("FTX", ["AAO", None, None, ["Unknown article 4000000000002"]]),
+    ]
+
+
+def retann() -> Body:
+    return [
+        ("BGM", ["7", "RET-0001", "9"]),
+        ("DTM", [["137", "20261126", "102"]]),
+        ("RFF", [["IV", "INV-2001"]]),
+        ("NAD", ["BY", ["5412345000013", None, "9"]]),
+        ("NAD", ["SU", ["4012345000009", None, "9"]]),
+        ("LIN", ["1", None, ["4000000000001", "SRV"]]),
+        ("QTY", [["61", "1"]]),
+        ("LIN", ["2", None, ["4000000000002", "SRV"]]),
+        ("QTY", [["61", "2"]]),
+        ("UNS", ["S"]),
+    ]
+
+
 EDIFACT_SETS: dict[str, Callable[[], Body]] = {
     "ORDERS": orders,
     "ORDRSP": ordrsp,
@@ -295,7 +321,10 @@ EDIFACT_SETS: dict[str, Callable[[], Body]] = {
     "INVOIC": invoic,
     "INVRPT": invrpt,
     "CONTRL": contrl,
+    "APERAK": aperak,
 }
+# Messages of the D.01B directory only.
+EDIFACT_D01B_SETS: dict[str, Callable[[], Body]] = {"RETANN": retann}
 
 
 def edifact_writer(out: io.BytesIO, numbers: MemoryNumbers | None = None) -> EdifactWriter:

@@ -23,6 +23,8 @@ def documents() -> dict[str, bytes]:
     for directory in ("D96A", "D01B"):
         for message, body in samples.EDIFACT_SETS.items():
             docs[f"{message}_{directory}"] = samples.edifact(message, directory, body())
+    for message, body in samples.EDIFACT_D01B_SETS.items():
+        docs[f"{message}_D01B"] = samples.edifact(message, "D01B", body())
     return docs
 
 
