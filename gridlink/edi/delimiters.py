@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from gridlink.edi.errors import EdiSyntaxError, EdiWriteError
 
@@ -21,6 +21,11 @@ class Delimiters:
     release: str | None = None
     decimal: str = "."
     suffix: str = ""
+    # The separators as a set, for the writer's per-value test; derived, so not compared or shown.
+    special_set: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "special_set", frozenset(self.specials()))
 
     def with_suffix(self, suffix: str) -> Delimiters:
         """The same separators with another line suffix (e.g. "\\n" for readable output)."""

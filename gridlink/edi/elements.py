@@ -17,6 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _CACHE_LIMIT = 4096  # bounded: memory must not grow with the interchange
 Finding = tuple[Kind, str] | None
+_UNSEEN: Any = object()
 
 
 def _valid_date(value: str) -> bool:
@@ -78,14 +79,16 @@ class ElementChecker:
     __slots__ = ("_cache",)
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, str], Finding] = {}
+        # Verdicts on values, keyed (element ref, value), and on segment shapes, keyed (spec id, bits).
+        self._cache: dict[tuple[Any, ...], Any] = {}
 
     def value(self, spec: ElementSpec, value: str) -> Finding:
         """The verdict on one value, from the cache when seen before."""
         key = (spec.ref, value)
         cache = self._cache
-        if key in cache:
-            return cache[key]
+        found = cache.get(key, _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[no-any-return]
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         found = cache[key] = check_value(spec, value)
@@ -110,25 +113,56 @@ class ElementChecker:
                 )
             )
         present = 0  # bit i set: element i+1 present, for the syntax notes
-        for index, use in enumerate(uses):
-            text = elements[index] if index < len(elements) else ""
+        cache = self._cache
+        rep, comp, release = delims.repetition, delims.component, delims.release
+        given = min(len(elements), len(uses))
+        for index in range(given):
+            text = elements[index]
+            use = uses[index]
             if not text:
                 if use.required:
+                    out.append(_missing(use, tag, position, index))
+                continue
+            present |= 1 << index
+            element = use.element
+            if (
+                element is not None
+                and comp not in text
+                and not (rep and rep in text)
+                and not (release and release in text)
+            ):
+                # The common case, kept free of calls: one simple value, nothing to split or unescape.
+                if element.type == "B":
+                    continue
+                found = cache.get((element.ref, text), _UNSEEN)
+                if found is _UNSEEN:
+                    found = self.value(element, text)
+                if found:
                     out.append(
                         Problem(
-                            Kind.MISSING_ELEMENT,
-                            f"{use.name} is mandatory",
-                            tag,
-                            position,
-                            element=index + 1,
+                            found[0],
+                            found[1],
                             ref=use.ref,
+                            value=text[:99],
+                            segment=tag,
+                            position=position,
+                            element=index + 1,
+                            repetition=1,
                         )
                     )
                 continue
-            present |= 1 << index
             self._field(use, text, delims, tag, position, index + 1, out)
+        for index in range(given, len(uses)):
+            if uses[index].required:
+                out.append(_missing(uses[index], tag, position, index))
         if spec.notes:
-            _notes(spec.notes, present, tag, position, uses, out, 0)
+            # A segment's shape (which elements it carries) repeats: judge each shape once.
+            shape = (id(spec), present)  # specs are loaded once and live as long as the process
+            broken = cache.get(shape, _UNSEEN)
+            if broken is _UNSEEN:
+                broken = cache[shape] = any(note.broken(present) for note in spec.notes)
+            if broken:
+                _notes(spec.notes, present, tag, position, uses, out, 0)
 
     def _check(
         self, spec: ElementSpec, ref: str, raw: str, release: str | None, out: list[Problem], **where: Any
@@ -244,8 +278,15 @@ class ElementChecker:
                     component=c + 1,
                     repetition=r,
                 )
-            if composite.notes:
-                _notes(composite.notes, present, tag, position, composite.components, out, number)
+            for note in composite.notes:
+                if note.broken(present):
+                    _notes(composite.notes, present, tag, position, composite.components, out, number)
+                    break
+
+
+def _missing(use: Use, tag: str, position: int, index: int) -> Problem:
+    text = f"{use.name} is mandatory"
+    return Problem(Kind.MISSING_ELEMENT, text, tag, position, element=index + 1, ref=use.ref)
 
 
 def _notes(
@@ -268,6 +309,8 @@ def _notes(
         return Problem(kind, f"{text} ({note.text})", tag, position, element=at, ref=ref)
 
     for note in notes:
+        if not note.broken(present):
+            continue
         have = [p for p in note.positions if present >> (p - 1) & 1]
         missing = [p for p in note.positions if not present >> (p - 1) & 1]
         first = note.positions[0]

@@ -117,21 +117,30 @@ class Segment:
 
 def build(tag: str, values: Sequence[str | Sequence[str] | None], delims: Delimiters) -> Segment:
     """A segment from values: a string, a sequence of components, or None for an empty element."""
+    specials = delims.special_set
     out: list[str] = []
-    forbidden = delims.specials()
     for position, value in enumerate(values, start=1):
-        parts = [""] if value is None else [value] if isinstance(value, str) else list(value)
-        if delims.release:
-            texts = [escape(p or "", delims) for p in parts]
+        if value is None:
+            out.append("")
+        elif isinstance(value, str):
+            # Most values carry no separator: one set test in C instead of a scan per character.
+            out.append(value if specials.isdisjoint(value) else _escaped(tag, position, value, delims))
         else:
-            for p in parts:
-                bad = next((c for c in (p or "") if c in forbidden), None)
-                if bad is not None:
-                    raise EdiWriteError(f"{tag}{position:02d} contains the separator {bad!r}: {p!r}")
-            texts = [p or "" for p in parts]
-        while len(texts) > 1 and texts[-1] == "":
-            texts.pop()
-        out.append(delims.component.join(texts))
+            texts = [
+                "" if p is None else p if specials.isdisjoint(p) else _escaped(tag, position, p, delims)
+                for p in value
+            ]
+            while len(texts) > 1 and texts[-1] == "":
+                texts.pop()
+            out.append(delims.component.join(texts))
     while out and out[-1] == "":
         out.pop()
     return Segment(tag, out, delims)
+
+
+def _escaped(tag: str, position: int, value: str, delims: Delimiters) -> str:
+    """`value` with its separators released (EDIFACT), or EdiWriteError where X12 has no release."""
+    if delims.release:
+        return escape(value, delims)
+    bad = next(c for c in value if c in delims.special_set)
+    raise EdiWriteError(f"{tag}{position:02d} contains the separator {bad!r}: {value!r}")

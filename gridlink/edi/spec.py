@@ -60,6 +60,22 @@ class Note:
     kind: str
     positions: tuple[int, ...]
     text: str
+    mask: int = 0  # bit p-1 set for every position p: notes are checked against a presence bit set
+    first: int = 0  # the bit of the first position
+
+    def broken(self, present: int) -> bool:
+        """True when the elements present (bit p-1 for position p) break this note."""
+        have = present & self.mask
+        kind = self.kind
+        if kind == "P":
+            return have not in (0, self.mask)
+        if kind == "R":
+            return have == 0
+        if kind == "E":
+            return have & (have - 1) != 0  # more than one bit set
+        if not present & self.first:
+            return False
+        return have != self.mask if kind == "C" else have == self.first  # L: the first alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +185,11 @@ def parse_note(text: str) -> Note:
     kind, digits = text[0], text[1:]
     if kind not in "PRCEL" or len(digits) < 4 or len(digits) % 2:
         raise SpecError(f"bad syntax note {text!r}")
-    return Note(kind, tuple(int(digits[i : i + 2]) for i in range(0, len(digits), 2)), text)
+    positions = tuple(int(digits[i : i + 2]) for i in range(0, len(digits), 2))
+    mask = 0
+    for position in positions:
+        mask |= 1 << (position - 1)
+    return Note(kind, positions, text, mask, 1 << (positions[0] - 1))
 
 
 @functools.cache

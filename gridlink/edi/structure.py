@@ -50,7 +50,8 @@ class Cursor:
             problems: list[Problem] = []
             for inner in frames[depth + 1 :]:
                 _missing(inner, inner.pos + 1, len(inner.counts), tag, position, problems)
-            _missing(frame, pos + 1, found, tag, position, problems)
+            if found > pos + 1:  # positions skipped over: were any of them mandatory?
+                _missing(frame, pos + 1, found, tag, position, problems)
             del frames[depth + 1 :]
             frame.pos = found
             frame.counts[found] += 1

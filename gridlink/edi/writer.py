@@ -14,6 +14,7 @@ from gridlink.edi.segment import Segment, build
 
 Values = Sequence[str | Sequence[str] | None]
 _ISA_CONTROL_MAX = 999_999_999
+_BATCH = 256  # segments buffered before one write to the output
 
 
 class ControlNumbers(Protocol):
@@ -76,11 +77,21 @@ class _Writer:
         self.in_set = False
         self.set_control = ""
         self.segments_written = 0
+        self._tail = delimiters.segment + delimiters.suffix
+        self._pending: list[bytes] = []  # written to `out` in batches: one write call per segment is slow
 
     def _emit(self, seg: Segment) -> None:
-        d = self.delims
-        self.out.write((seg.text() + d.segment + d.suffix).encode(self.encoding, "surrogateescape"))
+        # Encoded at once, so that a character the syntax cannot carry fails at its own segment.
+        self._pending.append((seg.text() + self._tail).encode(self.encoding, "surrogateescape"))
         self.segments_written += 1
+        if len(self._pending) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is buffered to the output (close() does it too)."""
+        if self._pending:
+            self.out.write(b"".join(self._pending))
+            self._pending.clear()
 
     def segment(self, tag: str, values: Values) -> None:
         """Write one segment of the open set; values are strings, component sequences or None."""
@@ -227,6 +238,7 @@ class X12Writer(_Writer):
         if self.group_control:
             self.end_group()
         self._emit(build("IEA", [str(self.groups), f"{self.control:09d}"], self.delims))
+        self.flush()
 
 
 class EdifactWriter(_Writer):
@@ -308,6 +320,7 @@ class EdifactWriter(_Writer):
         if self.in_set:
             raise EdiWriteError("the message is still open")
         self._emit(build("UNZ", [str(self.sets_in_group), self.control], self.delims))
+        self.flush()
 
 
 def _fixed(value: str, width: int, name: str) -> str:
