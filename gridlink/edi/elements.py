@@ -9,7 +9,7 @@ from typing import Any
 from gridlink.edi.delimiters import Delimiters
 from gridlink.edi.problems import Kind, Problem
 from gridlink.edi.segment import Segment, split_escaped, unescape
-from gridlink.edi.spec import ElementSpec, Note, SegmentSpec, Use
+from gridlink.edi.spec import CompositeSpec, ElementSpec, Note, SegmentSpec, Use
 
 _INTEGER = re.compile(r"-?[0-9]+\Z")
 _DECIMAL = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)\Z")
@@ -125,19 +125,13 @@ class ElementChecker:
                 continue
             present |= 1 << index
             element = use.element
-            if (
-                element is not None
-                and comp not in text
-                and not (rep and rep in text)
-                and not (release and release in text)
-            ):
-                # The common case, kept free of calls: one simple value, nothing to split or unescape.
-                if element.type == "B":
-                    continue
-                found = cache.get((element.ref, text), _UNSEEN)
-                if found is _UNSEEN:
+            if not (rep and rep in text) and not (release and release in text):
+                # The common cases, kept to a minimum of calls: nothing to unescape or repeat.
+                if element is not None and comp not in text:
+                    if element.type == "B" or self._valid(element, text):
+                        continue
                     found = self.value(element, text)
-                if found:
+                    assert found is not None
                     out.append(
                         Problem(
                             found[0],
@@ -150,7 +144,9 @@ class ElementChecker:
                             repetition=1,
                         )
                     )
-                continue
+                    continue
+                if use.composite is not None and self._valid_composite(use.composite, text, comp):
+                    continue
             self._field(use, text, delims, tag, position, index + 1, out)
         for index in range(given, len(uses)):
             if uses[index].required:
@@ -163,6 +159,39 @@ class ElementChecker:
                 broken = cache[shape] = any(note.broken(present) for note in spec.notes)
             if broken:
                 _notes(spec.notes, present, tag, position, uses, out, 0)
+
+    def _valid(self, element: ElementSpec, text: str) -> bool:
+        """True when `text` is certainly valid for `element`; False sends it to the full check."""
+        # Free text and whole numbers rarely repeat: judge the plainly valid ones here, leaving the
+        # cache to values that do (codes, dates, quantities).
+        if element.codes is None and element.min <= len(text) <= element.max:
+            kind = element.type
+            if kind in {"AN", "an"}:
+                if text.isprintable():
+                    return True
+            elif kind == "N0" and text.isdigit() and text.isascii():
+                return True
+        found = self._cache.get((element.ref, text), _UNSEEN)
+        if found is _UNSEEN:
+            found = self.value(element, text)
+        return found is None
+
+    def _valid_composite(self, composite: CompositeSpec, text: str, comp: str) -> bool:
+        """True when every component is valid and no mandatory one or syntax note is missed."""
+        parts = text.split(comp)
+        components = composite.components
+        if len(parts) > len(components):
+            return False
+        present = 0
+        for c, raw in enumerate(parts):
+            if raw:
+                element = components[c].element
+                if element is None or not self._valid(element, raw):
+                    return False
+                present |= 1 << c
+        if composite.required_mask & ~present:
+            return False
+        return not any(note.broken(present) for note in composite.notes)
 
     def _check(
         self, spec: ElementSpec, ref: str, raw: str, release: str | None, out: list[Problem], **where: Any

@@ -86,6 +86,11 @@ class CompositeSpec:
     name: str
     components: tuple[Use, ...]
     notes: tuple[Note, ...] = ()
+    required_mask: int = field(init=False, repr=False, compare=False, default=0)  # bit c: c+1 mandatory
+
+    def __post_init__(self) -> None:
+        mask = sum(1 << c for c, sub in enumerate(self.components) if sub.required)
+        object.__setattr__(self, "required_mask", mask)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,7 @@ class LoopNode:
     max: int
     children: list[SegmentNode | LoopNode] = field(default_factory=list)
     index_of: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    last_required: int = -1  # index of the last mandatory child: nothing after it can be missing
 
     @property
     def trigger(self) -> str:
@@ -251,6 +257,7 @@ def _compile(entries: list[Any], loop_id: str, required: bool, most: int, dic: D
         node.children.append(child)
     if not node.children:
         raise SpecError(f"loop {loop_id} is empty")
+    node.last_required = max((i for i, c in enumerate(node.children) if c.required), default=-1)
     return node
 
 

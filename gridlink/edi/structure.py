@@ -49,7 +49,8 @@ class Cursor:
                 continue
             problems: list[Problem] = []
             for inner in frames[depth + 1 :]:
-                _missing(inner, inner.pos + 1, len(inner.counts), tag, position, problems)
+                if inner.pos < inner.node.last_required:
+                    _missing(inner, inner.pos + 1, len(inner.counts), tag, position, problems)
             if found > pos + 1:  # positions skipped over: were any of them mandatory?
                 _missing(frame, pos + 1, found, tag, position, problems)
             del frames[depth + 1 :]

@@ -163,18 +163,7 @@ class _Interchange:
         """Take the next segment after the interchange header."""
         tag = seg.tag
         state = self.set
-        if state is not None and tag not in (
-            "SE",
-            "UNT",
-            "ST",
-            "UNH",
-            "GE",
-            "UNE",
-            "IEA",
-            "UNZ",
-            "GS",
-            "UNG",
-        ):
+        if state is not None and tag not in _ENVELOPE_TAGS:
             self.body(state, seg)
             return
         handler = _HANDLERS.get(tag)
@@ -490,6 +479,7 @@ class _Interchange:
         return self.result
 
 
+_ENVELOPE_TAGS = frozenset({"SE", "UNT", "ST", "UNH", "GE", "UNE", "IEA", "UNZ", "GS", "UNG"})
 _HANDLERS = {
     "TA1": _Interchange.interchange_ack,
     "GS": _Interchange.begin_group,
