@@ -10,7 +10,9 @@ The structure is a dict keyed by segment tags and loop ids, shaped by the specif
 
 A segment used at most once is one list of element values (a component list for a composite); a
 segment that may repeat is a list of such lists; a loop is a dict, or a list of dicts when it may
-repeat. Envelope segments (ST/SE, UNH/UNT) are the writer's. Anything the specification does not have
+repeat. A loop iteration may also be given as a list of (tag, values) pairs, in order, when it holds
+segments only: the specification then says which of them repeat. Envelope segments (ST/SE, UNH/UNT)
+are the writer's. Anything the specification does not have
 at that place, too many occurrences, or a mandatory segment left out raises EdiWriteError.
 """
 
@@ -35,9 +37,11 @@ def compose(spec: SetSpec, structure: Mapping[str, Any]) -> Body:
     return body
 
 
-def _loop(node: LoopNode, given: Mapping[str, Any], where: str, body: Body) -> None:
+def _loop(node: LoopNode, given: Any, where: str, body: Body) -> None:
+    if isinstance(given, list):
+        given = _from_pairs(node, given, where)
     if not isinstance(given, Mapping):
-        raise EdiWriteError(f"{where}: a loop iteration must be a dict of segments and loops")
+        raise EdiWriteError(f"{where}: a loop iteration must be a dict, or a list of (tag, values) pairs")
     known = {child.id if isinstance(child, LoopNode) else child.tag for child in node.children}
     unknown = sorted(set(given) - known)
     if unknown:
@@ -59,6 +63,25 @@ def _loop(node: LoopNode, given: Mapping[str, Any], where: str, body: Body) -> N
                 _loop(child, occurrence, label, body)
             else:
                 body.append((child.tag, occurrence))
+
+
+def _from_pairs(node: LoopNode, pairs: list[Any], where: str) -> dict[str, Any]:
+    segments = {child.tag: child for child in node.children if isinstance(child, SegmentNode)}
+    given: dict[str, Any] = {}
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise EdiWriteError(f"{where}: {pair!r} is not a (tag, values) pair")
+        tag, values = pair
+        child = segments.get(tag)
+        if child is None:
+            raise EdiWriteError(f"{where}: {tag} is not a segment of this loop in the specification")
+        if child.max > 1:
+            given.setdefault(tag, []).append(values)
+        elif tag in given:
+            raise EdiWriteError(f"{where}: {tag} may occur only once")
+        else:
+            given[tag] = values
+    return given
 
 
 def _occurrences(child: SegmentNode | LoopNode, value: Any, where: str) -> list[Any]:
