@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
 
@@ -11,10 +10,9 @@ from pydantic import ValidationError
 
 from gridlink.documents import Address, Item, OrderLine, Party, PartyRole, PurchaseOrder
 from gridlink.documents.codecs import CodecProfile, DecodeError, decode_purchase_order, encode_purchase_order
-from gridlink.edi.navigate import set_bodies
-from gridlink.edi.tokenizer import read_segments
 from gridlink.edi.validator import validate
-from tests.edi import samples
+from tests.documents import codec_support
+from tests.documents.codec_support import PROFILES
 from tests.support import edi_validator
 
 ORDER = PurchaseOrder(
@@ -49,32 +47,14 @@ ORDER = PurchaseOrder(
     ],
 )
 
-PROFILES = {
-    "x12-004010": CodecProfile(standard="x12", version="004010"),
-    "x12-005010": CodecProfile(standard="x12", version="005010"),
-    "edifact-D96A": CodecProfile(standard="edifact", version="D96A", units={"EA": "PCE", "LB": "LBR"}),
-    "edifact-D01B": CodecProfile(standard="edifact", version="D01B", units={"EA": "PCE", "LB": "LBR"}),
-}
-
 
 def interchange(po: PurchaseOrder, profile: CodecProfile) -> bytes:
     set_id, body = encode_purchase_order(po, profile)
-    out = io.BytesIO()
-    if profile.standard == "x12":
-        writer = samples.x12_writer(out, profile.version)
-        writer.begin_group("PO", profile.version)
-        writer.write_set(set_id, body, profile.version if profile.version == "005010" else None)
-        writer.close()
-    else:
-        edifact = samples.edifact_writer(out)
-        edifact.write_message(set_id, profile.version[0], profile.version[1:], body)
-        edifact.close()
-    return out.getvalue()
+    return codec_support.interchange(set_id, body, profile, "PO")
 
 
 def decode(data: bytes, profile: CodecProfile) -> PurchaseOrder:
-    (body,) = set_bodies(read_segments(data))
-    return decode_purchase_order(body, profile)
+    return decode_purchase_order(codec_support.only_set(data), profile)
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))

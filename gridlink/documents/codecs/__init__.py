@@ -1,7 +1,15 @@
 """Codecs: canonical documents to and from X12 and EDIFACT, shaped by each partner's profile."""
 
+from gridlink.documents.codecs.acknowledgment import decode_acknowledgment, encode_acknowledgment
 from gridlink.documents.codecs.profile import CodecProfile
 from gridlink.documents.codecs.purchase_order import decode_purchase_order, encode_purchase_order
 from gridlink.documents.codecs.values import DecodeError
 
-__all__ = ["CodecProfile", "DecodeError", "decode_purchase_order", "encode_purchase_order"]
+__all__ = [
+    "CodecProfile",
+    "DecodeError",
+    "decode_acknowledgment",
+    "decode_purchase_order",
+    "encode_acknowledgment",
+    "encode_purchase_order",
+]

@@ -1,0 +1,80 @@
+"""Items and free-text notes as X12 and EDIFACT carry them, shared by every codec."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gridlink.documents.codecs.profile import CodecProfile
+from gridlink.documents.common import Item
+from gridlink.edi.navigate import Loop
+from gridlink.edi.segment import Segment
+
+# GTINs by length, as X12 product id qualifiers: U.P.C. (12), EAN (8, 13), GTIN-14.
+_GTIN_QUALIFIER = {8: "EN", 12: "UP", 13: "EN", 14: "UK"}
+_NOTE = 70  # EDIFACT free text comes in pieces of 70 characters, five to a segment
+
+
+def x12_ids(item: Item) -> list[str | None]:
+    """Product id pairs: our SKU (SK), the partner's item (VP), the GTIN."""
+    ids: list[str | None] = ["SK", item.sku]
+    if item.partner_item:
+        ids += ["VP", item.partner_item]
+    if item.gtin:
+        ids += [_GTIN_QUALIFIER[len(item.gtin)], item.gtin]
+    return ids
+
+
+def x12_item(seg: Segment, first: int, description: str = "") -> Item | None:
+    """The item named by the id pairs of `seg` from position `first` on; None when none names it."""
+    ids = {seg.get(i): seg.get(i + 1) for i in range(first, len(seg.elements) + 1, 2) if seg.get(i)}
+    sku = ids.get("SK") or ids.get("BP") or ids.get("VP") or ids.get("IN")
+    if not sku:
+        return None
+    gtin = next((ids[q] for q in ("UK", "EN", "UP") if q in ids), None)
+    return Item(sku=sku, partner_item=ids.get("VP"), gtin=gtin, description=description or None)
+
+
+def edifact_ids(item: Item) -> list[list[str]]:
+    """PIA item numbers: ours as the buyer's (IN), the partner's as the supplier's (SA)."""
+    return [[item.sku, "IN"]] + ([[item.partner_item, "SA"]] if item.partner_item else [])
+
+
+def edifact_item(group: Loop, function: str, gtin: str = "", description: str = "") -> Item | None:
+    """The item in the PIA segments of `group` with product id function `function` (4347)."""
+    ids: dict[str, str] = {}
+    for seg in group.segments("PIA"):
+        if seg.get(1) != function:
+            continue
+        for position in range(2, len(seg.elements) + 1):
+            if seg.get(position, 1):
+                ids.setdefault(seg.get(position, 2), seg.get(position, 1))
+    sku = ids.get("IN") or ids.get("SA") or gtin
+    if not sku:
+        return None
+    return Item(sku=sku, partner_item=ids.get("SA"), gtin=gtin or None, description=description or None)
+
+
+def x12_notes(notes: list[str], profile: CodecProfile) -> dict[str, Any]:
+    """An N9 loop iteration carrying notes: MSG up to 004010, MTX from 005010 on."""
+    if profile.version >= "005010":
+        return {"N9": ["L1", "NOTES"], "MTX": [["GEN", note[:4096]] for note in notes]}
+    return {"N9": ["L1", "NOTES"], "MSG": [[note[:264]] for note in notes]}
+
+
+def x12_notes_from(root: Loop) -> list[str]:
+    """The notes of the set's N9 loops."""
+    return [str(v) for v in root.find_all("N9/MSG01") + root.find_all("N9/MTX02")]
+
+
+def ftx_notes(notes: list[str]) -> list[list[Any]]:
+    """FTX segments (general information, AAI) carrying notes, five pieces of 70 characters each."""
+    out: list[list[Any]] = []
+    for note in notes:
+        pieces = [note[i : i + _NOTE] for i in range(0, len(note), _NOTE)]
+        out += [["AAI", None, None, pieces[i : i + 5]] for i in range(0, len(pieces), 5)]
+    return out
+
+
+def ftx_notes_from(root: Loop) -> list[str]:
+    """The notes of the message's FTX AAI segments."""
+    return ["".join(seg.components(4)) for seg in root.segments("FTX") if seg.get(1) == "AAI" and seg.raw(4)]
