@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import io
+from typing import TypeVar
 
 from gridlink.documents.codecs import CodecProfile
+from gridlink.documents.codecs.set_codec import SetCodec
 from gridlink.edi.compose import Body
 from gridlink.edi.navigate import set_bodies
 from gridlink.edi.segment import Segment
 from gridlink.edi.tokenizer import read_segments
+from gridlink.edi.validator import validate
 from tests.edi import samples
+from tests.support import edi_validator
+
+D = TypeVar("D")
 
 PROFILES = {
     "x12-004010": CodecProfile(standard="x12", version="004010"),
@@ -38,3 +44,14 @@ def only_set(data: bytes) -> list[Segment]:
     """The segments of the interchange's one set."""
     (body,) = set_bodies(read_segments(data))
     return body
+
+
+def round_trip(codec: SetCodec[D], document: D, profile_name: str, functional_id: str) -> D:
+    """Encode, write, check with both validators, read and decode again."""
+    profile = PROFILES[profile_name]
+    set_id, body = codec.encode(document, profile)
+    data = interchange(set_id, body, profile, functional_id)
+    (result,) = validate(data)
+    assert result.all_problems() == []
+    assert edi_validator.check({profile_name: data}) == {profile_name: []}
+    return codec.decode(only_set(data), profile)

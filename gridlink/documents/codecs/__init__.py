@@ -3,6 +3,7 @@
 from gridlink.documents.codecs.acknowledgment import decode_acknowledgment, encode_acknowledgment
 from gridlink.documents.codecs.profile import CodecProfile
 from gridlink.documents.codecs.purchase_order import decode_purchase_order, encode_purchase_order
+from gridlink.documents.codecs.ship_notice import decode_ship_notice, encode_ship_notice
 from gridlink.documents.codecs.values import DecodeError
 
 __all__ = [
@@ -10,6 +11,8 @@ __all__ = [
     "DecodeError",
     "decode_acknowledgment",
     "decode_purchase_order",
+    "decode_ship_notice",
     "encode_acknowledgment",
     "encode_purchase_order",
+    "encode_ship_notice",
 ]

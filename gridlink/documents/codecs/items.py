@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypedDict
 
 from gridlink.documents.codecs.profile import CodecProfile
+from gridlink.documents.codecs.values import DecodeError, parse_number
 from gridlink.documents.common import Item
 from gridlink.edi.navigate import Loop
 from gridlink.edi.segment import Segment
@@ -78,3 +80,32 @@ def ftx_notes(notes: list[str]) -> list[list[Any]]:
 def ftx_notes_from(root: Loop) -> list[str]:
     """The notes of the message's FTX AAI segments."""
     return ["".join(seg.components(4)) for seg in root.segments("FTX") if seg.get(1) == "AAI" and seg.raw(4)]
+
+
+def edifact_line_item(group: Loop, description: str = "") -> Item | None:
+    """The item of a LIN group: the GTIN in LIN, our and the partner's numbers in PIA (function 1)."""
+    gtin = group.value("LIN03-1") if group.value("LIN03-2") == "SRV" else ""
+    return edifact_item(group, "1", gtin, description)
+
+
+class LineFields(TypedDict):
+    """What every document line carries."""
+
+    line_number: int
+    item: Item
+    quantity: Decimal
+    unit: str
+
+
+def line_fields(
+    where: str, number: str, item: Item | None, quantity: tuple[str, str], unit: str, profile: CodecProfile
+) -> LineFields:
+    """A line's number, item, quantity (value, what it is) and unit; DecodeError when no item is named."""
+    if item is None:
+        raise DecodeError(f"{where} names no item")
+    return {
+        "line_number": int(number) if number.isdigit() else 0,
+        "item": item,
+        "quantity": parse_number(*quantity),
+        "unit": profile.unit_in(unit or "EA"),
+    }

@@ -6,9 +6,10 @@ from typing import Any
 
 from gridlink.documents.codecs.items import (
     edifact_ids,
-    edifact_item,
+    edifact_line_item,
     ftx_notes,
     ftx_notes_from,
+    line_fields,
     x12_ids,
     x12_item,
     x12_notes,
@@ -18,7 +19,6 @@ from gridlink.documents.codecs.parties import edifact_party, edifact_party_from,
 from gridlink.documents.codecs.profile import CodecProfile
 from gridlink.documents.codecs.set_codec import SetCodec
 from gridlink.documents.codecs.values import (
-    DecodeError,
     ccyymmdd,
     number,
     optional_date,
@@ -96,15 +96,16 @@ def _from_x12(root: Loop, profile: CodecProfile) -> PurchaseOrder:
 
 def _x12_line_from(loop: Loop, profile: CodecProfile) -> OrderLine:
     seg = loop.segments("PO1")[0]
-    item = x12_item(seg, 6, loop.value("PID/PID05"))
-    if item is None:
-        raise DecodeError(f"PO1 line {seg.get(1)!r} names no item (SK, BP, VP or IN)")
     price = seg.get(4)
     return OrderLine(
-        line_number=int(seg.get(1)) if seg.get(1).isdigit() else 0,
-        item=item,
-        quantity=parse_number(seg.get(2), "PO102 quantity"),
-        unit=profile.unit_in(seg.get(3) or "EA"),
+        **line_fields(
+            f"PO1 line {seg.get(1)!r}",
+            seg.get(1),
+            x12_item(seg, 6, loop.value("PID/PID05")),
+            (seg.get(2), "PO102 quantity"),
+            seg.get(3),
+            profile,
+        ),
         unit_price=parse_number(price, "PO104 unit price") if price else None,
     )
 
@@ -163,17 +164,16 @@ def _from_edifact(root: Loop, profile: CodecProfile) -> PurchaseOrder:
 
 
 def _edifact_line_from(group: Loop, profile: CodecProfile) -> OrderLine:
-    gtin = group.value("LIN03-1") if group.value("LIN03-2") == "SRV" else ""
-    item = edifact_item(group, "1", gtin, group.value("IMD04-4") + group.value("IMD04-5"))
-    if item is None:
-        raise DecodeError(f"LIN line {group.value('LIN01')!r} names no item (LIN, or PIA IN or SA)")
-    line = group.value("LIN01")
     price = group.value("SG28/PRI[AAA]01-2")
     return OrderLine(
-        line_number=int(line) if line.isdigit() else 0,
-        item=item,
-        quantity=parse_number(group.value("QTY[21]01-2"), "QTY 21 ordered quantity"),
-        unit=profile.unit_in(group.value("QTY[21]01-3") or "EA"),
+        **line_fields(
+            f"LIN line {group.value('LIN01')!r}",
+            group.value("LIN01"),
+            edifact_line_item(group, group.value("IMD04-4") + group.value("IMD04-5")),
+            (group.value("QTY[21]01-2"), "QTY 21 ordered quantity"),
+            group.value("QTY[21]01-3"),
+            profile,
+        ),
         unit_price=parse_number(price, "PRI AAA price") if price else None,
     )
 
