@@ -1,6 +1,7 @@
 """Codecs: canonical documents to and from X12 and EDIFACT, shaped by each partner's profile."""
 
 from gridlink.documents.codecs.acknowledgment import decode_acknowledgment, encode_acknowledgment
+from gridlink.documents.codecs.invoice import decode_invoice, encode_invoice
 from gridlink.documents.codecs.profile import CodecProfile
 from gridlink.documents.codecs.purchase_order import decode_purchase_order, encode_purchase_order
 from gridlink.documents.codecs.ship_notice import decode_ship_notice, encode_ship_notice
@@ -10,9 +11,11 @@ __all__ = [
     "CodecProfile",
     "DecodeError",
     "decode_acknowledgment",
+    "decode_invoice",
     "decode_purchase_order",
     "decode_ship_notice",
     "encode_acknowledgment",
+    "encode_invoice",
     "encode_purchase_order",
     "encode_ship_notice",
 ]

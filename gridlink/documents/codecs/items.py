@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 
 from gridlink.documents.codecs.profile import CodecProfile
 from gridlink.documents.codecs.values import DecodeError, parse_number
+from gridlink.documents.codecs.values import number as _number
 from gridlink.documents.common import Item
 from gridlink.edi.navigate import Loop
 from gridlink.edi.segment import Segment
@@ -39,6 +40,26 @@ def x12_item(seg: Segment, first: int, description: str = "") -> Item | None:
 def edifact_ids(item: Item) -> list[list[str]]:
     """PIA item numbers: ours as the buyer's (IN), the partner's as the supplier's (SA)."""
     return [[item.sku, "IN"]] + ([[item.partner_item, "SA"]] if item.partner_item else [])
+
+
+def edifact_line(
+    line_number: int, item: Item, quantity: tuple[str, Decimal], unit: str, profile: CodecProfile
+) -> dict[str, Any]:
+    """The start of a LIN group: LIN with the GTIN, PIA with item numbers, IMD, QTY (qualifier, value)."""
+    group: dict[str, Any] = {
+        "LIN": [str(line_number), None, [item.gtin, "SRV"] if item.gtin else None],
+        "PIA": [["1", *edifact_ids(item)]],
+        "QTY": [[[quantity[0], _number(quantity[1]), profile.unit_out(unit)]]],
+    }
+    if item.description:
+        text = item.description[:70]
+        group["IMD"] = [["F", None, None, [None, None, None, text[:35], text[35:] or None]]]
+    return group
+
+
+def x12_description(item: Item) -> dict[str, Any]:
+    """The PID loop describing `item`, when it has a description."""
+    return {"PID": [{"PID": ["F", None, None, None, item.description[:80]]}]} if item.description else {}
 
 
 def edifact_item(group: Loop, function: str, gtin: str = "", description: str = "") -> Item | None:
@@ -109,3 +130,29 @@ def line_fields(
         "quantity": parse_number(*quantity),
         "unit": profile.unit_in(unit or "EA"),
     }
+
+
+def x12_baseline(loop: Loop, tag: str, profile: CodecProfile) -> tuple[LineFields, str]:
+    """A PO1 or IT1 loop (the same baseline item layout): its line fields, and its unit price text."""
+    seg = loop.segments(tag)[0]
+    fields = line_fields(
+        f"{tag} line {seg.get(1)!r}",
+        seg.get(1),
+        x12_item(seg, 6, loop.value("PID/PID05")),
+        (seg.get(2), f"{tag}02 quantity"),
+        seg.get(3),
+        profile,
+    )
+    return fields, seg.get(4)
+
+
+def edifact_line_fields(group: Loop, qualifier: str, what: str, profile: CodecProfile) -> LineFields:
+    """A LIN group's line fields, its quantity taken from the QTY with `qualifier` (`what` it is)."""
+    return line_fields(
+        f"LIN line {group.value('LIN01')!r}",
+        group.value("LIN01"),
+        edifact_line_item(group, group.value("IMD04-4") + group.value("IMD04-5")),
+        (group.value(f"QTY[{qualifier}]01-2"), f"QTY {qualifier} {what}"),
+        group.value(f"QTY[{qualifier}]01-3"),
+        profile,
+    )

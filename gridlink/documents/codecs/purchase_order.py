@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from gridlink.documents.codecs.items import (
-    edifact_ids,
-    edifact_line_item,
+    edifact_line,
+    edifact_line_fields,
     ftx_notes,
     ftx_notes_from,
-    line_fields,
+    x12_baseline,
+    x12_description,
     x12_ids,
-    x12_item,
     x12_notes,
     x12_notes_from,
 )
@@ -65,14 +65,9 @@ def _x12(po: PurchaseOrder, profile: CodecProfile) -> dict[str, Any]:
 
 
 def _x12_line(line: OrderLine, profile: CodecProfile) -> dict[str, Any]:
-    ids = x12_ids(line.item)
     price = number(line.unit_price) if line.unit_price is not None else None
-    loop: dict[str, Any] = {
-        "PO1": [str(line.line_number), number(line.quantity), profile.unit_out(line.unit), price, None, *ids]
-    }
-    if line.item.description:
-        loop["PID"] = [{"PID": ["F", None, None, None, line.item.description[:80]]}]
-    return loop
+    po1 = [str(line.line_number), number(line.quantity), profile.unit_out(line.unit), price, None]
+    return {"PO1": [*po1, *x12_ids(line.item)], **x12_description(line.item)}
 
 
 def _from_x12(root: Loop, profile: CodecProfile) -> PurchaseOrder:
@@ -95,19 +90,8 @@ def _from_x12(root: Loop, profile: CodecProfile) -> PurchaseOrder:
 
 
 def _x12_line_from(loop: Loop, profile: CodecProfile) -> OrderLine:
-    seg = loop.segments("PO1")[0]
-    price = seg.get(4)
-    return OrderLine(
-        **line_fields(
-            f"PO1 line {seg.get(1)!r}",
-            seg.get(1),
-            x12_item(seg, 6, loop.value("PID/PID05")),
-            (seg.get(2), "PO102 quantity"),
-            seg.get(3),
-            profile,
-        ),
-        unit_price=parse_number(price, "PO104 unit price") if price else None,
-    )
+    fields, price = x12_baseline(loop, "PO1", profile)
+    return OrderLine(**fields, unit_price=parse_number(price, "PO104 unit price") if price else None)
 
 
 def _edifact(po: PurchaseOrder, profile: CodecProfile) -> dict[str, Any]:
@@ -131,15 +115,7 @@ def _edifact(po: PurchaseOrder, profile: CodecProfile) -> dict[str, Any]:
 
 
 def _edifact_line(line: OrderLine, profile: CodecProfile) -> dict[str, Any]:
-    item = line.item
-    group: dict[str, Any] = {
-        "LIN": [str(line.line_number), None, [item.gtin, "SRV"] if item.gtin else None],
-        "PIA": [["1", *edifact_ids(item)]],
-        "QTY": [[["21", number(line.quantity), profile.unit_out(line.unit)]]],
-    }
-    if item.description:
-        text = item.description[:70]
-        group["IMD"] = [["F", None, None, [None, None, None, text[:35], text[35:] or None]]]
+    group = edifact_line(line.line_number, line.item, ("21", line.quantity), line.unit, profile)
     if line.unit_price is not None:
         group["SG28"] = [{"PRI": [["AAA", number(line.unit_price)]]}]
     return group
@@ -166,14 +142,7 @@ def _from_edifact(root: Loop, profile: CodecProfile) -> PurchaseOrder:
 def _edifact_line_from(group: Loop, profile: CodecProfile) -> OrderLine:
     price = group.value("SG28/PRI[AAA]01-2")
     return OrderLine(
-        **line_fields(
-            f"LIN line {group.value('LIN01')!r}",
-            group.value("LIN01"),
-            edifact_line_item(group, group.value("IMD04-4") + group.value("IMD04-5")),
-            (group.value("QTY[21]01-2"), "QTY 21 ordered quantity"),
-            group.value("QTY[21]01-3"),
-            profile,
-        ),
+        **edifact_line_fields(group, "21", "ordered quantity", profile),
         unit_price=parse_number(price, "PRI AAA price") if price else None,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from gridlink.documents.codecs.items import edifact_ids, edifact_line_item, line_fields, x12_ids, x12_item
+from gridlink.documents.codecs.items import edifact_line, edifact_line_fields, line_fields, x12_ids, x12_item
 from gridlink.documents.codecs.parties import edifact_party, edifact_party_from, x12_party, x12_party_from
 from gridlink.documents.codecs.profile import CodecProfile
 from gridlink.documents.codecs.set_codec import SetCodec
@@ -147,12 +147,7 @@ def _edifact(notice: ShipNotice, profile: CodecProfile) -> dict[str, Any]:
 
 
 def _edifact_line(line: ShippedLine, profile: CodecProfile) -> dict[str, Any]:
-    item = line.item
-    return {
-        "LIN": [str(line.line_number), None, [item.gtin, "SRV"] if item.gtin else None],
-        "PIA": [["1", *edifact_ids(item)]],
-        "QTY": [[["12", number(line.quantity), profile.unit_out(line.unit)]]],
-    }
+    return edifact_line(line.line_number, line.item, ("12", line.quantity), line.unit, profile)
 
 
 def _from_edifact(root: Loop, profile: CodecProfile) -> ShipNotice:
@@ -182,16 +177,7 @@ def _from_edifact(root: Loop, profile: CodecProfile) -> ShipNotice:
 
 
 def _edifact_line_from(group: Loop, profile: CodecProfile) -> ShippedLine:
-    return ShippedLine(
-        **line_fields(
-            f"LIN line {group.value('LIN01')!r}",
-            group.value("LIN01"),
-            edifact_line_item(group),
-            (group.value("QTY[12]01-2"), "QTY 12 despatched quantity"),
-            group.value("QTY[12]01-3"),
-            profile,
-        )
-    )
+    return ShippedLine(**edifact_line_fields(group, "12", "despatched quantity", profile))
 
 
 def _moment(day: str, time: str, what: str) -> datetime:
