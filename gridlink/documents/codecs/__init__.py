@@ -1,6 +1,7 @@
 """Codecs: canonical documents to and from X12 and EDIFACT, shaped by each partner's profile."""
 
 from gridlink.documents.codecs.acknowledgment import decode_acknowledgment, encode_acknowledgment
+from gridlink.documents.codecs.functional_ack import decode_functional_acks
 from gridlink.documents.codecs.invoice import decode_invoice, encode_invoice
 from gridlink.documents.codecs.profile import CodecProfile
 from gridlink.documents.codecs.purchase_order import decode_purchase_order, encode_purchase_order
@@ -11,6 +12,7 @@ __all__ = [
     "CodecProfile",
     "DecodeError",
     "decode_acknowledgment",
+    "decode_functional_acks",
     "decode_invoice",
     "decode_purchase_order",
     "decode_ship_notice",
