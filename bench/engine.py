@@ -1,9 +1,9 @@
 """No-op job throughput of the durable job engine.
 
 SQLite with one worker process; PostgreSQL with 1, 2 and 4 worker processes (`gridlink worker`).
-For each run the workers are started, warmed up by a first batch (connections opened, statements
-compiled) and idle, then N jobs are enqueued in one transaction and
-the clock runs from then to the last job's finished_at. Prints a table, then one JSON line:
+For each run the workers are started and warmed up by a first batch (connections opened, statements
+prepared); then N jobs are enqueued in one transaction and the clock runs from then to the last job's
+finished_at. Prints a table, then one JSON line:
 {"sqlite_1": jobs/s, "postgres_1": ..., "postgres_2": ..., "postgres_4": ...}
 
     .venv/bin/python -m bench.engine [--quick] [--jobs N] [--concurrency C]
@@ -29,7 +29,7 @@ from sqlalchemy import func, insert, select
 from gridlink.store.base import utcnow
 from gridlink.store.db import Database
 from gridlink.store.migrate import upgrade
-from gridlink.store.models.jobs import Job
+from gridlink.store.models.jobs import UNFINISHED, Job, JobState
 
 REPO = Path(__file__).resolve().parents[1]
 PG_ADMIN = os.environ.get("GRIDLINK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -81,7 +81,7 @@ async def run_batch(
     started = utcnow()
     # Polling must not load the database it measures: a cheap "anything unfinished?" probe every
     # 100 ms, and the clock stops at the last job's own finished_at, not at the poll that saw it.
-    unfinished = select(Job.id).where(Job.state.in_(("available", "running"))).limit(1)
+    unfinished = select(Job.id).where(Job.state.in_(UNFINISHED)).limit(1)
     while True:
         async with db.session() as session:
             if (await session.execute(unfinished)).first() is None:
@@ -93,7 +93,7 @@ async def run_batch(
         done, last = (
             await session.execute(
                 select(func.count(), func.max(Job.finished_at)).where(
-                    Job.state == "succeeded", Job.created_at >= now
+                    Job.state == JobState.SUCCEEDED.value, Job.created_at >= now
                 )
             )
         ).one()

@@ -12,10 +12,17 @@ from gridlink.documents.codecs.items import (
     x12_description,
     x12_ids,
 )
-from gridlink.documents.codecs.parties import edifact_party, edifact_party_from, x12_party, x12_party_from
+from gridlink.documents.codecs.parties import edifact_parties, edifact_party, x12_parties, x12_party
 from gridlink.documents.codecs.profile import CodecProfile
 from gridlink.documents.codecs.set_codec import SetCodec
-from gridlink.documents.codecs.values import DecodeError, ccyymmdd, number, parse_date, parse_number
+from gridlink.documents.codecs.values import (
+    DecodeError,
+    ccyymmdd,
+    number,
+    optional_int,
+    parse_date,
+    parse_number,
+)
 from gridlink.documents.invoice import Charge, Invoice, InvoiceLine
 from gridlink.edi.navigate import Loop
 
@@ -76,9 +83,9 @@ def _from_x12(root: Loop, profile: CodecProfile) -> Invoice:
         invoice_date=parse_date(root.value("BIG01"), "BIG01 invoice date"),
         po_number=root.value("BIG04"),
         currency=root.value("CUR02") or "USD",
-        store_order_id=int(store_order) if store_order.isdigit() else None,
-        parties=[p for p in (x12_party_from(loop) for loop in root.loops("N1")) if p is not None],
-        terms_net_days=int(net) if net.isdigit() else None,
+        store_order_id=optional_int(store_order),
+        parties=x12_parties(root),
+        terms_net_days=optional_int(net),
         lines=[_x12_line_from(loop, profile) for loop in root.loops("IT1")],
         charges=[_x12_charge_from(loop) for loop in root.loops("SAC")],
     )
@@ -150,9 +157,9 @@ def _from_edifact(root: Loop, profile: CodecProfile) -> Invoice:
         invoice_date=parse_date(root.value("DTM[137]01-2"), "DTM 137 invoice date"),
         po_number=root.value("SG1[ON]/RFF01-2"),
         currency=root.value("SG7/CUX01-2") or "USD",
-        store_order_id=int(store_order) if store_order.isdigit() else None,
-        parties=[p for p in (edifact_party_from(g, "SG5") for g in root.loops("SG2")) if p is not None],
-        terms_net_days=int(net) if net.isdigit() else None,
+        store_order_id=optional_int(store_order),
+        parties=edifact_parties(root, "SG2", "SG5"),
+        terms_net_days=optional_int(net),
         lines=[_edifact_line_from(group, profile) for group in root.loops("SG25")],
         charges=[
             _charge(

@@ -59,7 +59,12 @@ def x12_party(party: Party) -> list[tuple[str, list[Any]]]:
     return pairs
 
 
-def x12_party_from(loop: Loop) -> Party | None:
+def x12_parties(loop: Loop) -> list[Party]:
+    """The parties of the N1 loops in `loop`, leaving out roles the hub has no use for."""
+    return [p for p in (_x12_party_from(n1) for n1 in loop.loops("N1")) if p is not None]
+
+
+def _x12_party_from(loop: Loop) -> Party | None:
     """The party of one N1 loop iteration; None for a role the hub has no use for."""
     roles = {code: role for role, code in X12_ROLES.items()}
     role = roles.get(loop.value("N101"))
@@ -110,7 +115,12 @@ def edifact_party(party: Party, contact_group: str) -> dict[str, Any]:
     return group
 
 
-def edifact_party_from(group: Loop, cta_group: str) -> Party | None:
+def edifact_parties(root: Loop, group_id: str, cta_group: str) -> list[Party]:
+    """The parties of the NAD groups `group_id` in `root`, leaving out roles the hub has no use for."""
+    return [p for p in (_edifact_party_from(g, cta_group) for g in root.loops(group_id)) if p is not None]
+
+
+def _edifact_party_from(group: Loop, cta_group: str) -> Party | None:
     """The party of one NAD group iteration; `cta_group` is the id of its contact group."""
     roles = {code: role for role, code in EDIFACT_ROLES.items()}
     role = roles.get(group.value("NAD01"))

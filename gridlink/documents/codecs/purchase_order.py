@@ -15,13 +15,14 @@ from gridlink.documents.codecs.items import (
     x12_notes,
     x12_notes_from,
 )
-from gridlink.documents.codecs.parties import edifact_party, edifact_party_from, x12_party, x12_party_from
+from gridlink.documents.codecs.parties import edifact_parties, edifact_party, x12_parties, x12_party
 from gridlink.documents.codecs.profile import CodecProfile
 from gridlink.documents.codecs.set_codec import SetCodec
 from gridlink.documents.codecs.values import (
     ccyymmdd,
     number,
     optional_date,
+    optional_int,
     parse_date,
     parse_number,
 )
@@ -79,12 +80,12 @@ def _from_x12(root: Loop, profile: CodecProfile) -> PurchaseOrder:
         purpose=purposes.get(root.value("BEG01"), PurchaseOrderPurpose.ORIGINAL),
         order_date=parse_date(root.value("BEG05"), "BEG05 purchase order date"),
         currency=root.value("CUR[BY]02") or "USD",
-        store_order_id=int(store_order) if store_order.isdigit() else None,
+        store_order_id=optional_int(store_order),
         requested_ship_date=optional_date(root.value("DTM[010]02"), "DTM 010"),
         requested_delivery_date=optional_date(root.value("DTM[002]02"), "DTM 002"),
         carrier_scac=scac or None,
         notes=x12_notes_from(root),
-        parties=[p for p in (x12_party_from(loop) for loop in root.loops("N1")) if p is not None],
+        parties=x12_parties(root),
         lines=[_x12_line_from(loop, profile) for loop in root.loops("PO1")],
     )
 
@@ -129,12 +130,12 @@ def _from_edifact(root: Loop, profile: CodecProfile) -> PurchaseOrder:
         purpose=purposes.get(root.value("BGM03"), PurchaseOrderPurpose.ORIGINAL),
         order_date=parse_date(root.value("DTM[137]01-2"), "DTM 137 order date"),
         currency=root.value("SG7/CUX01-2") or "USD",
-        store_order_id=int(store_order) if store_order.isdigit() else None,
+        store_order_id=optional_int(store_order),
         requested_ship_date=optional_date(root.value("DTM[10]01-2"), "DTM 10"),
         requested_delivery_date=optional_date(root.value("DTM[2]01-2"), "DTM 2"),
         carrier_scac=root.value("SG9/TDT05-1") or None,
         notes=ftx_notes_from(root),
-        parties=[p for p in (edifact_party_from(g, "SG5") for g in root.loops("SG2")) if p is not None],
+        parties=edifact_parties(root, "SG2", "SG5"),
         lines=[_edifact_line_from(group, profile) for group in root.loops("SG25")],
     )
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from gridlink.documents.codecs.items import edifact_line, edifact_line_fields, line_fields, x12_ids, x12_item
-from gridlink.documents.codecs.parties import edifact_party, edifact_party_from, x12_party, x12_party_from
+from gridlink.documents.codecs.parties import edifact_parties, edifact_party, x12_parties, x12_party
 from gridlink.documents.codecs.profile import CodecProfile
 from gridlink.documents.codecs.set_codec import SetCodec
 from gridlink.documents.codecs.values import DecodeError, ccyymmdd, number, parse_date
@@ -78,7 +78,7 @@ def _from_x12(root: Loop, profile: CodecProfile) -> ShipNotice:
             }
             if level.value("DTM[011]02"):
                 shipped_at = _moment(level.value("DTM[011]02"), level.value("DTM[011]03"), "DTM 011")
-            parties = [p for p in (x12_party_from(loop) for loop in level.loops("N1")) if p is not None]
+            parties = x12_parties(level)
         elif code == "O":
             po_number = level.value("PRF01")
         elif code == "P":
@@ -171,7 +171,7 @@ def _from_edifact(root: Loop, profile: CodecProfile) -> ShipNotice:
         shipped_at=_moment(shipped[:8], shipped[8:], "DTM 11") if shipped else None,
         carrier_scac=root.value("SG6/TDT05-1") or None,
         carrier_name=root.value("SG6/TDT05-4") or None,
-        parties=[p for p in (edifact_party_from(g, "SG4") for g in root.loops("SG2")) if p is not None],
+        parties=edifact_parties(root, "SG2", "SG4"),
         packages=packages,
     )
 

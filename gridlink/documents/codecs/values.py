@@ -41,3 +41,8 @@ def parse_number(text: str, what: str) -> Decimal:
         return Decimal(text.replace(",", "."))
     except InvalidOperation:
         raise DecodeError(f"{what}: {text!r} is not a number") from None
+
+
+def optional_int(text: str) -> int | None:
+    """A whole number, or None when the value is empty or not one."""
+    return int(text) if text.isdigit() else None
