@@ -22,6 +22,14 @@ apt_install() {
   fi
 }
 
+ensure_compiler() {
+  # mypyc compiles the EDI engine on install: it needs a C compiler and the headers of this Python.
+  if ! command -v gcc >/dev/null || ! python3 -c 'import os, sys, sysconfig
+sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'; then
+    apt_install gcc python3-dev
+  fi
+}
+
 ensure_venv() {
   # $1: pip extras, e.g. "" or "[test]"
   if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
@@ -30,8 +38,13 @@ ensure_venv() {
   if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
   fi
+  if [ -z "${GRIDLINK_PURE_PYTHON:-}" ]; then
+    ensure_compiler
+  fi
   local stamp="$VENV/.gridlink-installed$1"
-  if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+  # Installing compiles the EDI engine in place (setup.py): an edit to it means building it again.
+  if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ] || [ "$ROOT/setup.py" -nt "$stamp" ] \
+    || [ -n "$(find "$ROOT/gridlink/edi" -name '*.py' -newer "$stamp" -print -quit)" ]; then
     "$VENV/bin/python" -m pip install -q --upgrade pip
     "$VENV/bin/python" -m pip install -q -e "$ROOT$1"
     touch "$stamp"

@@ -10,7 +10,22 @@ import pytest
 
 from gridlink.store.db import Database
 from gridlink.store.migrate import upgrade
+from tests.support import native
 from tests.support.postgres import temporary_database
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to test an EDI engine compiled from older sources than the ones in the tree."""
+    stale = native.stale()
+    if stale:
+        pytest.exit(f"compiled before their last edit: {', '.join(stale)}; rebuild with scripts/test", 2)
+
+
+def pytest_report_header() -> str:
+    """Say whether the EDI engine under test is compiled or interpreted."""
+    built = [s for s in native.native_sources() if native.compiled(s)]
+    return f"EDI engine: {len(built)} of {len(native.native_sources())} hot modules compiled with mypyc"
+
 
 DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 

@@ -9,7 +9,8 @@ from gridlink.edi import codes
 from gridlink.edi.delimiters import Delimiters
 from gridlink.edi.problems import ELEMENT_KINDS, SEGMENT_KINDS, Kind, Problem
 from gridlink.edi.results import GroupResult, InterchangeResult, SetResult
-from gridlink.edi.writer import ControlNumbers, EdifactWriter, Party, Values, X12Writer
+from gridlink.edi.segment import Values
+from gridlink.edi.writer import ControlNumbers, EdifactWriter, Party, X12Writer
 
 # Problems that do not stop a set from being processed: acknowledged "accepted with errors" (E).
 SOFT_KINDS = frozenset({Kind.INVALID_CODE})

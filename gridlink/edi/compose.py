@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from gridlink.edi.errors import EdiWriteError
+from gridlink.edi.segment import Values
 from gridlink.edi.spec import LoopNode, SegmentNode, SetSpec
-from gridlink.edi.writer import Values
 
 _ENVELOPE = frozenset({"ST", "SE", "UNH", "UNT"})
 

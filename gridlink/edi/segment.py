@@ -90,7 +90,9 @@ class Segment:
             return parts[component - 1] if 0 < component <= len(parts) else ""
         return unescape(text, self.delims.release)
 
-    __getitem__ = get
+    def __getitem__(self, position: int) -> str:
+        """`seg[n]` is `seg.get(n)`."""
+        return self.get(position)
 
     def components(self, position: int, repetition: int = 1) -> list[str]:
         """The unescaped components of an element (1-based), in its given repetition."""
@@ -115,7 +117,11 @@ class Segment:
         return self.tag + sep + sep.join(self.elements) if self.elements else self.tag
 
 
-def build(tag: str, values: Sequence[str | Sequence[str] | None], delims: Delimiters) -> Segment:
+# An element's value: a string, its components (None for an empty one), or None for an empty element.
+Values = Sequence[str | Sequence[str | None] | None]
+
+
+def build(tag: str, values: Values, delims: Delimiters) -> Segment:
     """A segment from values: a string, a sequence of components, or None for an empty element."""
     specials = delims.special_set
     out: list[str] = []

@@ -10,9 +10,8 @@ from typing import BinaryIO, Protocol
 
 from gridlink.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT, Delimiters, una_string
 from gridlink.edi.errors import EdiWriteError
-from gridlink.edi.segment import Segment, build
+from gridlink.edi.segment import Segment, Values, build
 
-Values = Sequence[str | Sequence[str] | None]
 _ISA_CONTROL_MAX = 999_999_999
 _BATCH = 256  # segments buffered before one write to the output
 

@@ -6,7 +6,8 @@ import io
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from gridlink.edi.writer import EdifactWriter, MemoryNumbers, Party, Values, X12Writer
+from gridlink.edi.segment import Values
+from gridlink.edi.writer import EdifactWriter, MemoryNumbers, Party, X12Writer
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 Body = list[tuple[str, Values]]
