@@ -1,0 +1,51 @@
+"""`gridlink sandbox store`: the BigCommerce store emulator alone, seeded, on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import signal
+
+import typer
+
+from gridlink.sandbox.bigcommerce import SandboxStore, create_app
+from gridlink.sandbox.bigcommerce.app import SandboxConfig
+from gridlink.sandbox.bigcommerce.seed import place_random_order, seed
+from gridlink.web.serve import bind_socket, serve
+
+app = typer.Typer(help="Emulators that stand in for BigCommerce and Trading Grid.", no_args_is_help=True)
+
+
+@app.command("store")
+def store(
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8700, help="port to listen on"),
+    store_hash: str = typer.Option("sandbox", help="the store hash in /stores/{hash}/v2 and v3"),
+    token: str = typer.Option("sandbox-token", help="the X-Auth-Token the store accepts"),
+    client_secret: str = typer.Option("sandbox-secret", help="signs webhook deliveries"),
+    quota: int = typer.Option(150, help="requests allowed per 30 s window"),
+    products: int = typer.Option(20, help="seeded catalog size"),
+    orders: int = typer.Option(3, help="orders placed at start"),
+    seed_value: int = typer.Option(1, "--seed", help="the same seed gives the same store"),
+) -> None:
+    """Serve a seeded sandbox store until interrupted."""
+    sandbox = SandboxStore(store_hash)
+    seed(sandbox, products=products, seed_value=seed_value)
+    rng = random.Random(seed_value)
+    for _ in range(orders):
+        place_random_order(sandbox, rng)
+    config = SandboxConfig(
+        tokens={token: "sandbox-client"}, secrets={"sandbox-client": client_secret}, quota=quota
+    )
+    asgi = create_app(sandbox, config)
+    sock = bind_socket(host, port)
+    typer.echo(f"sandbox store {store_hash} on http://{host}:{sock.getsockname()[1]}/stores/{store_hash}/")
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(asgi, sock, stop)
+
+    asyncio.run(main())
