@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 
 QUOTA = "x-rate-limit-requests-quota"
 LEFT = "x-rate-limit-requests-left"
@@ -27,13 +27,9 @@ class StoreBudget:
         self,
         concurrency: int = 8,
         reserve: int = 1,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.concurrency = concurrency
         self.reserve = reserve  # left for other apps sharing the quota, and for our own retries
-        self._clock = clock
-        self._sleep = sleep
         self._slots = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()
         self.quota: int | None = None
@@ -57,7 +53,7 @@ class StoreBudget:
 
     async def _pace(self) -> None:
         async with self._lock:
-            now = self._clock()
+            now = time.monotonic()
             if self.reset_at is not None and now >= self.reset_at:
                 # The window turned over: the quota is whole again until a response says otherwise.
                 self.left, self.reset_at = self.quota, now + self.window
@@ -73,7 +69,7 @@ class StoreBudget:
                 self.left = None if self.left is None else self.left - 1
             if wait > 0:
                 self.waited += wait
-                await self._sleep(wait)
+                await asyncio.sleep(wait)
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Take the quota, what is left and the time to the refill from a response's headers."""
@@ -82,7 +78,7 @@ class StoreBudget:
             reset_ms = int(headers[RESET_MS])
         except (KeyError, ValueError):
             return
-        now = self._clock()
+        now = time.monotonic()
         self.left = left
         self.reset_at = now + reset_ms / 1000
         if QUOTA in headers and headers[QUOTA].isdigit():
@@ -92,7 +88,7 @@ class StoreBudget:
 
     def exhausted(self, seconds: float) -> None:
         """A 429: nothing more goes to this store for `seconds`."""
-        now = self._clock()
+        now = time.monotonic()
         self.left = 0
         self.reset_at = now + seconds
         self._next_send = now + seconds

@@ -299,13 +299,11 @@ class BigCommerceClient:
 
     async def set_custom_field(self, product_id: int, name: str, value: str) -> CustomField:
         """Create or change the custom field `name` of a product."""
-        for field in await self.custom_fields(product_id):
-            if field.name == name:
-                path = f"/v3/catalog/products/{product_id}/custom-fields/{field.id}"
-                return CustomField.model_validate(await self._data("PUT", path, json={"value": value}))
         path = f"/v3/catalog/products/{product_id}/custom-fields"
-        data = await self._data("POST", path, json={"name": name, "value": value})
-        return CustomField.model_validate(data)
+        current = next((f.id for f in await self.custom_fields(product_id) if f.name == name), None)
+        return CustomField.model_validate(
+            await self._set(path, current, value, {"name": name, "value": value})
+        )
 
     async def metafields(self, product_id: int, namespace: str | None = None) -> list[Metafield]:
         """A product's metafields written by this API account."""
@@ -315,13 +313,16 @@ class BigCommerceClient:
 
     async def set_metafield(self, product_id: int, namespace: str, key: str, value: str) -> Metafield:
         """Create or change a product metafield."""
-        for field in await self.metafields(product_id, namespace):
-            if field.key == key:
-                path = f"/v3/catalog/products/{product_id}/metafields/{field.id}"
-                return Metafield.model_validate(await self._data("PUT", path, json={"value": value}))
+        path = f"/v3/catalog/products/{product_id}/metafields"
+        current = next((m.id for m in await self.metafields(product_id, namespace) if m.key == key), None)
         body = {"namespace": namespace, "key": key, "value": value, "permission_set": "app_only"}
-        data = await self._data("POST", f"/v3/catalog/products/{product_id}/metafields", json=body)
-        return Metafield.model_validate(data)
+        return Metafield.model_validate(await self._set(path, current, value, body))
+
+    async def _set(self, path: str, current: int | None, value: str, create: dict[str, Any]) -> Any:
+        """Change the value of sub-resource `current` under `path`, or create it when there is none."""
+        if current is not None:
+            return await self._data("PUT", f"{path}/{current}", json={"value": value})
+        return await self._data("POST", path, json=create)
 
     # -- inventory (v3) ----------------------------------------------------------------------------
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import subprocess
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -122,6 +124,19 @@ BODY = json.dumps(
         "producer": "stores/abc123",
     }
 ).encode()
+
+
+def test_signatures_match_an_independent_hmac() -> None:
+    # Debian's openssl as the second implementation: the sandbox signs with the hub's own function.
+    stamp = 1_700_000_000
+    signed_text = f"msg_1.{stamp}.".encode() + BODY
+    mac = subprocess.run(
+        ["openssl", "dgst", "-sha256", "-hmac", CLIENT_SECRET, "-binary"],
+        input=signed_text,
+        capture_output=True,
+        check=True,
+    ).stdout
+    assert signed(BODY, stamp=stamp)["webhook-signature"] == "v1," + base64.b64encode(mac).decode()
 
 
 def test_a_forged_signature_is_rejected() -> None:

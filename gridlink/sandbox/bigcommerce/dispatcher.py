@@ -9,27 +9,26 @@ compress 48 hours into a second), after whose last failure the hook is deactivat
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
-import hmac
 import json
 import random
 import time
 import uuid
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from gridlink.bigcommerce.webhooks import signature_of
 from gridlink.sandbox.bigcommerce.state import Event, Hook, SandboxStore
 
 RETRY_SCHEDULE = (60, 180, 300, 600, 900, 1800, 3600, 7200, 21600, 50400, 86400)
 
 
 def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
-    """A Standard Webhooks `webhook-signature` value."""
-    digest = hmac.new(secret.encode(), f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode()
+    """A Standard Webhooks `webhook-signature` header value."""
+    return "v1," + signature_of(secret, message_id, timestamp, body)
 
 
 @dataclass
@@ -78,7 +77,7 @@ class Dispatcher:
         data_json = json.dumps(event.data, sort_keys=True, separators=(",", ":"))
         return {
             "scope": event.scope,
-            "store_id": str(abs(hash(self.store.store_hash)) % 10_000_000),
+            "store_id": str(zlib.crc32(self.store.store_hash.encode()) % 10_000_000),  # stable per store
             "data": event.data,
             "hash": hashlib.sha1(f"{event.scope}:{data_json}".encode()).hexdigest(),
             "created_at": int(time.time()),
