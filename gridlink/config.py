@@ -7,7 +7,15 @@ import secrets
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -37,12 +45,33 @@ class WorkerSettings(BaseModel):
     job_modules: list[str] = Field(default_factory=list, description="extra modules that define job kinds")
 
 
+DEFAULT_HOOK_SCOPES = ["store/order/created", "store/order/updated", "store/order/statusUpdated"]
+
+
+class StoreSettings(BaseModel):
+    """One BigCommerce store the hub serves: its hash, an API account's token and secrets."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hash: str = Field(pattern=r"^[a-z0-9]{1,32}$", description="the store hash in /stores/{hash}/")
+    token: SecretStr = Field(description="the API account's access token (X-Auth-Token)")
+    client_secret: SecretStr = Field(
+        default=SecretStr(""), description="the API account's client secret; signs webhook deliveries"
+    )
+    hook_secret: SecretStr = Field(
+        default=SecretStr(""), description="empty: derived from secret_key; sent by the store on each hook"
+    )
+    api_url: str = Field(default="https://api.bigcommerce.com", pattern=r"^https?://")
+    scopes: list[str] = Field(default_factory=lambda: list(DEFAULT_HOOK_SCOPES))
+
+
 class SandboxSettings(BaseModel):
     """The built-in sandbox store and partner network, started when nothing real is configured."""
 
     enabled: bool | None = Field(default=None, description="None: on when no real store is configured")
     host: str = "127.0.0.1"
-    store_port: int = Field(default=8001, ge=1, le=65535)
+    store_port: int = Field(default=8001, ge=0, le=65535, description="0 picks a free port")
+    store_products: int = Field(default=20, ge=0, description="the sandbox store's seeded catalog size")
     grid_port: int = Field(default=8002, ge=1, le=65535)
     grid_sftp_port: int = Field(default=8022, ge=1, le=65535)
 
@@ -68,6 +97,7 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
+    stores: list[StoreSettings] = Field(default_factory=list, description="BigCommerce stores served")
 
     @classmethod
     def settings_customise_sources(
@@ -97,6 +127,19 @@ class Settings(BaseSettings):
         if not self.public_url:
             self.public_url = f"http://{self.host}:{self.port}"
         return self
+
+    @field_validator("stores")
+    @classmethod
+    def _distinct_stores(cls, value: list[StoreSettings]) -> list[StoreSettings]:
+        hashes = [store.hash for store in value]
+        if len(hashes) != len(set(hashes)):
+            raise ValueError("a store hash appears twice")
+        return value
+
+    @property
+    def sandbox_active(self) -> bool:
+        """Whether the built-in sandbox runs: as configured, or when no real store is configured."""
+        return self.sandbox.enabled if self.sandbox.enabled is not None else not self.stores
 
     @property
     def blobs_path(self) -> Path:

@@ -100,3 +100,31 @@ def test_start_up_with_a_wrong_value_fails_with_one_line(tmp_path: Path) -> None
     assert len(lines) == 1
     assert "GRIDLINK_PORT" in lines[0]
     assert not (tmp_path / "data").exists()  # nothing was started or created
+
+
+def test_stores_come_from_toml_tables_and_turn_the_sandbox_off(tmp_path: Path) -> None:
+    assert load_settings().sandbox_active  # nothing configured: the sandbox store stands in
+    (tmp_path / "gridlink.toml").write_text(
+        'public_url = "https://hub.example.com"\n'
+        '[[stores]]\nhash = "abc123"\ntoken = "tok-1"\nclient_secret = "cs-1"\n'
+        '[[stores]]\nhash = "def456"\ntoken = "tok-2"\n'
+    )
+    settings = load_settings()
+    assert [s.hash for s in settings.stores] == ["abc123", "def456"]
+    assert settings.stores[0].client_secret.get_secret_value() == "cs-1"
+    assert settings.stores[0].api_url == "https://api.bigcommerce.com"
+    assert not settings.sandbox_active
+    shown = masked(settings)["stores"][0]
+    assert shown["token"] == shown["client_secret"] == "********"
+
+
+def test_stores_from_the_environment_and_a_repeated_hash_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = {"hash": "abc123", "token": "t"}
+    monkeypatch.setenv("GRIDLINK_STORES", json.dumps([store]))
+    assert load_settings().stores[0].hash == "abc123"
+    monkeypatch.setenv("GRIDLINK_STORES", json.dumps([store, store]))
+    with pytest.raises(ConfigError, match=r"stores.*a store hash appears twice"):
+        load_settings()
+    monkeypatch.setenv("GRIDLINK_STORES", json.dumps([{"hash": "Not A Hash", "token": "t"}]))
+    with pytest.raises(ConfigError, match=r"stores\.0\.hash"):
+        load_settings()

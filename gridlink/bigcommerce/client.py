@@ -301,9 +301,7 @@ class BigCommerceClient:
         """Create or change the custom field `name` of a product."""
         path = f"/v3/catalog/products/{product_id}/custom-fields"
         current = next((f.id for f in await self.custom_fields(product_id) if f.name == name), None)
-        return CustomField.model_validate(
-            await self._set(path, current, value, {"name": name, "value": value})
-        )
+        return CustomField.model_validate(await self._set(path, current, {"name": name, "value": value}))
 
     async def metafields(self, product_id: int, namespace: str | None = None) -> list[Metafield]:
         """A product's metafields written by this API account."""
@@ -316,13 +314,15 @@ class BigCommerceClient:
         path = f"/v3/catalog/products/{product_id}/metafields"
         current = next((m.id for m in await self.metafields(product_id, namespace) if m.key == key), None)
         body = {"namespace": namespace, "key": key, "value": value, "permission_set": "app_only"}
-        return Metafield.model_validate(await self._set(path, current, value, body))
+        return Metafield.model_validate(await self._set(path, current, body))
 
-    async def _set(self, path: str, current: int | None, value: str, create: dict[str, Any]) -> Any:
-        """Change the value of sub-resource `current` under `path`, or create it when there is none."""
+    async def _set(self, path: str, current: int | None, body: dict[str, Any]) -> Any:
+        """Change sub-resource `current` under `path` to `body`, or create it when there is none."""
         if current is not None:
-            return await self._data("PUT", f"{path}/{current}", json={"value": value})
-        return await self._data("POST", path, json=create)
+            # The whole body, not just the value: the metafield PUT requires namespace, key and
+            # permission_set beside it.
+            return await self._data("PUT", f"{path}/{current}", json=body)
+        return await self._data("POST", path, json=body)
 
     # -- inventory (v3) ----------------------------------------------------------------------------
 

@@ -23,6 +23,12 @@ from gridlink.bigcommerce.models import Hook
 
 TOLERANCE = 300  # seconds a signed delivery's timestamp may differ from now
 SECRET_HEADER = "X-Gridlink-Hook-Secret"
+HOOK_PATH = "/webhooks/bigcommerce/{store_hash}"
+
+
+def destination_for(public_url: str, store_hash: str) -> str:
+    """The URL the store's hooks deliver to: the hub's receiver for that store."""
+    return public_url.rstrip("/") + HOOK_PATH.format(store_hash=store_hash)
 
 
 class Rejected(Exception):
@@ -55,16 +61,18 @@ def verify(
     client_secret: str | None,
     now: float | None = None,
 ) -> Delivery:
-    """The delivery, if its secret header and (when signed) its signature are right; else Rejected.
+    """The delivery, if its secret header and (given a client secret) its signature are right; else Rejected.
 
     `headers` must look names up case-insensitively (Starlette's and httpx's do)."""
     given = headers.get(SECRET_HEADER, "")
     if not hmac.compare_digest(given.encode(), header_secret.encode()):
         raise Rejected(f"missing or wrong {SECRET_HEADER}")
-    signature = headers.get("webhook-signature")
-    if signature is not None:
-        if not client_secret:
-            raise Rejected("signed delivery but no client secret is configured for this store")
+    if client_secret:
+        # BigCommerce signs every delivery with the API account's client secret: when the hub knows
+        # that secret, an unsigned delivery is refused. Without it, the secret header alone decides.
+        signature = headers.get("webhook-signature")
+        if signature is None:
+            raise Rejected("unsigned delivery (webhook-signature missing)")
         _check_signature(headers, body, signature, client_secret, time.time() if now is None else now)
     try:
         return Delivery.model_validate_json(body)

@@ -20,8 +20,9 @@ def _run(plan: Plan) -> None:
 
 
 def run() -> None:
-    """Run web, worker and scheduler in one process on the embedded defaults (migrates the database)."""
-    _run(Plan(web=True, worker=True, scheduler=True, migrate=True))
+    """Run web, worker and scheduler in one process (migrates the database); with no store configured,
+    also the sandbox store."""
+    _run(Plan(web=True, worker=True, scheduler=True, migrate=True, sandbox=True))
 
 
 def web() -> None:

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from gridlink.config import Settings
+from pydantic import SecretStr
+
+from gridlink.config import Settings, StoreSettings
 from gridlink.engine import Worker, registry, run_scheduler
 from gridlink.logs import configure_logging, get_logger
+from gridlink.sandbox.bigcommerce import SandboxStore
+from gridlink.sandbox.bigcommerce import create_app as create_store_app
+from gridlink.sandbox.bigcommerce.app import SandboxConfig
+from gridlink.sandbox.bigcommerce.seed import seed
 from gridlink.store.migrate import current_revision, head_revision, upgrade
 from gridlink.web.app import create_app
 from gridlink.web.hub import Hub, load_job_modules
 from gridlink.web.serve import bind_socket, serve
 
 log = get_logger(__name__)
+
+SANDBOX_STORE_HASH = "sandbox"
 
 Service = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
@@ -33,6 +42,7 @@ class Plan:
     worker: bool = False
     scheduler: bool = False
     migrate: bool = False
+    sandbox: bool = False  # only `gridlink run`: scaled-out web and worker processes never start one
     concurrency: int | None = None
     extra: list[Service] = field(default_factory=list)
 
@@ -51,19 +61,26 @@ async def run_services(settings: Settings, plan: Plan) -> None:
     else:
         await _require_current_schema(settings)
     load_job_modules(settings.worker.job_modules)
+    services: list[Service] = list(plan.extra)
+    web_sock = None
+    if plan.web:
+        web_sock = _listen(settings.host, settings.port, "the hub")
+        if settings.port == 0 and settings.public_url == f"http://{settings.host}:0":
+            settings = settings.model_copy(
+                update={"public_url": f"http://{settings.host}:{web_sock.getsockname()[1]}"}
+            )
+    if plan.sandbox and settings.sandbox_active:
+        sandbox_store, settings = _sandbox_store(settings)
+        services.append(sandbox_store)
     hub = Hub.from_settings(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    services: list[Service] = list(plan.extra)
-    if plan.web:
-        try:
-            sock = bind_socket(settings.host, settings.port)
-        except OSError as exc:
-            raise StartupError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None
+    if web_sock is not None:
         app = create_app(hub)
+        sock = web_sock
         services.append(lambda stop: serve(app, sock, stop, log_level=settings.log_level))
         log.info("web listening", url=f"http://{settings.host}:{sock.getsockname()[1]}")
     if plan.worker:
@@ -84,6 +101,36 @@ async def run_services(settings: Settings, plan: Plan) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
         await hub.close()
+
+
+def _listen(host: str, port: int, what: str) -> socket.socket:
+    try:
+        return bind_socket(host, port)
+    except OSError as exc:
+        raise StartupError(f"cannot listen on {host}:{port} for {what}: {exc.strerror}") from None
+
+
+def _sandbox_store(settings: Settings) -> tuple[Service, Settings]:
+    """The seeded sandbox store on its port, and the settings with it configured as one of the stores."""
+    sandbox = settings.sandbox
+    sock = _listen(sandbox.host, sandbox.store_port, "the sandbox store")
+    url = f"http://{sandbox.host}:{sock.getsockname()[1]}"
+    store = SandboxStore(SANDBOX_STORE_HASH)
+    seed(store, products=sandbox.store_products)
+    config = SandboxConfig()
+    app = create_store_app(store, config)
+    token, client_id = next(iter(config.tokens.items()))
+    account = StoreSettings(
+        hash=SANDBOX_STORE_HASH,
+        token=SecretStr(token),
+        client_secret=SecretStr(config.secrets[client_id]),
+        api_url=url,
+    )
+    log.info("sandbox store listening", url=f"{url}/stores/{SANDBOX_STORE_HASH}/", token=token)
+    return (
+        lambda stop: serve(app, sock, stop, log_level=settings.log_level),
+        settings.model_copy(update={"stores": [*settings.stores, account]}),
+    )
 
 
 async def _supervise(services: list[Service], stop: asyncio.Event) -> None:

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 import gridlink
 from gridlink.web.hub import Hub
 from gridlink.web.middleware import RequestContextMiddleware
-from gridlink.web.routes import health, messages, metrics, pages
+from gridlink.web.routes import health, messages, metrics, pages, store_events, webhooks
 
 
 def create_app(hub: Hub, *, own_hub: bool = False) -> FastAPI:
@@ -32,6 +32,8 @@ def create_app(hub: Hub, *, own_hub: bool = False) -> FastAPI:
     app.include_router(metrics.router)
     app.include_router(messages.router)
     app.include_router(pages.router)
+    app.include_router(webhooks.router)
+    app.include_router(store_events.router)
     return app
 
 

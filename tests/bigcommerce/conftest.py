@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
 from gridlink.bigcommerce import BigCommerceClient, RetryPolicy, StoreBudget
 from gridlink.sandbox.bigcommerce import SandboxStore, create_app
 from gridlink.sandbox.bigcommerce.app import SandboxConfig
+from tests.support.contract import Contract
 from tests.support.servers import running_server
 
 FAST = RetryPolicy(attempts=6, base_delay=0.01, max_delay=0.05)
@@ -18,16 +20,28 @@ FAST = RetryPolicy(attempts=6, base_delay=0.01, max_delay=0.05)
 
 @dataclass
 class Sandbox:
-    """The emulated store, its app (faults, rate window) and its base URL."""
+    """The emulated store, its app (faults, rate window), its base URL, and the contract every client
+    exchange with it is checked against when the test ends."""
 
     store: SandboxStore
     app: FastAPI
     url: str
+    contract: Contract = field(default_factory=Contract)
+    _http: list[httpx.AsyncClient] = field(default_factory=list)
 
-    def client(self, token: str = "sandbox-token", **kwargs: object) -> BigCommerceClient:
+    def client(
+        self, token: str = "sandbox-token", timeout: float = 30.0, **kwargs: object
+    ) -> BigCommerceClient:
         """A client with its own budget (tests must not share pacing state) and fast retries."""
-        options: dict[str, object] = {"budget": StoreBudget(), "retry": FAST, **kwargs}
+        http = self.contract.http(timeout=timeout)
+        self._http.append(http)
+        options: dict[str, object] = {"budget": StoreBudget(), "retry": FAST, "http": http, **kwargs}
         return BigCommerceClient(self.store.store_hash, token, base_url=self.url, **options)  # type: ignore[arg-type]
+
+    async def aclose(self) -> None:
+        """Close the clients' connections."""
+        for http in self._http:
+            await http.aclose()
 
 
 @pytest.fixture
@@ -42,7 +56,13 @@ async def sandbox(config: SandboxConfig) -> AsyncIterator[Sandbox]:
     store = SandboxStore("abc123")
     app = create_app(store, config)
     async with running_server(app) as url:
-        yield Sandbox(store, app, url)
+        sandbox = Sandbox(store, app, url)
+        try:
+            yield sandbox
+        finally:
+            await sandbox.aclose()
+    violations = sandbox.contract.violations()
+    assert not violations, "breaks BigCommerce's OpenAPI contract:\n" + "\n".join(violations)
 
 
 def customer_order(store: SandboxStore, quantities: tuple[int, ...] = (3, 2)) -> dict[str, object]:

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from gridlink.bigcommerce import BigCommerceError, NotFound, Unprocessable, budget_for
+from gridlink.bigcommerce import BigCommerceClient, BigCommerceError, NotFound, Unprocessable, budget_for
 from gridlink.bigcommerce.models import Adjustment, NewShipment, OrderStatus, ShipmentItem
 from tests.bigcommerce.conftest import Sandbox, customer_order
 
@@ -140,7 +140,8 @@ async def test_errors_carry_status_bigcommerce_message_and_request(sandbox: Sand
 
 
 async def test_a_limit_above_250_is_a_413(sandbox: Sandbox) -> None:
-    async with sandbox.client() as client:
+    # A request the contract forbids (limit <= 250), so it is sent outside the contract's recording.
+    async with BigCommerceClient(sandbox.store.store_hash, "sandbox-token", base_url=sandbox.url) as client:
         with pytest.raises(BigCommerceError) as too_big:
             await client.request("GET", "/v3/catalog/products", params={"limit": 251})
     assert too_big.value.status == 413 and "maximum" in too_big.value.message

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from gridlink.bigcommerce import BigCommerceError, RetryPolicy, StoreBudget, Unavailable
+from gridlink.bigcommerce import BigCommerceClient, BigCommerceError, RetryPolicy, StoreBudget, Unavailable
 from gridlink.bigcommerce.models import NewShipment, ShipmentItem
 from gridlink.sandbox.bigcommerce.app import SandboxConfig
 from tests.bigcommerce.conftest import Sandbox, customer_order
@@ -35,6 +35,28 @@ async def test_a_sustained_workload_never_meets_a_429(sandbox: Sandbox) -> None:
     assert len(statuses(sandbox)) == 45
     assert 429 not in statuses(sandbox)
     assert budget.waited > 0  # it did have to hold back: 45 requests > 12 a second
+
+
+@pytest.mark.parametrize("config", [SandboxConfig(quota=150, window=1.5)], ids=["150 per 30 s, 20x faster"])
+async def test_a_thousand_requests_meet_no_429_and_use_the_quota(sandbox: Sandbox) -> None:
+    budget = StoreBudget(concurrency=8)
+    clients = [sandbox.client(budget=budget) for _ in range(4)]
+
+    async def worker(client: BigCommerceClient, count: int) -> None:
+        for _ in range(count):
+            await client.order_statuses()
+
+    try:
+        await asyncio.gather(*(worker(clients[n % 4], 50) for n in range(20)))  # 20 tasks, 1,000 requests
+    finally:
+        for client in clients:
+            await client.aclose()
+    assert len(statuses(sandbox)) == 1000
+    assert 429 not in statuses(sandbox)
+    rate = sandbox.app.state.rate
+    # Every window that ended served at least 90% of the quota (the last one holds the remainder).
+    assert len(rate.closed) >= 6
+    assert min(rate.closed) >= 0.9 * rate.quota, rate.closed
 
 
 async def test_without_pacing_the_same_workload_is_refused(sandbox: Sandbox) -> None:

@@ -163,9 +163,15 @@ def test_a_delivery_without_the_store_secret_header_is_rejected() -> None:
         verify(headers, BODY, header_secret=HEADER_SECRET, client_secret=CLIENT_SECRET)
 
 
-def test_an_unsigned_delivery_with_the_secret_header_is_accepted() -> None:
+def test_an_unsigned_delivery_is_rejected_when_the_client_secret_is_known() -> None:
+    with pytest.raises(Rejected, match="unsigned"):
+        verify({SECRET_HEADER: HEADER_SECRET}, BODY, header_secret=HEADER_SECRET, client_secret=CLIENT_SECRET)
+
+
+def test_without_a_client_secret_the_secret_header_alone_authenticates() -> None:
     delivery = verify({SECRET_HEADER: HEADER_SECRET}, BODY, header_secret=HEADER_SECRET, client_secret=None)
     assert delivery.data["id"] == 7
+    assert verify(signed(BODY), BODY, header_secret=HEADER_SECRET, client_secret=None).hash == delivery.hash
 
 
 async def test_a_failing_destination_is_retried_then_its_hook_deactivated(

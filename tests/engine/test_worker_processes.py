@@ -40,9 +40,9 @@ async def pg(postgres_url: str) -> AsyncIterator[Database]:
 
 
 def spawn_worker(url: str, tmp_path: Path, concurrency: int, lease: float = 2.0, **settings: str) -> Popen:
-    """A `gridlink worker` process running the test job kinds, logging to workers.log."""
+    """A `gridlink worker` process running the test job kinds (no periodic jobs), logging to workers.log."""
     return start_gridlink(
-        ["worker", "--concurrency", str(concurrency)],
+        ["worker", "--concurrency", str(concurrency), "--no-scheduler"],  # only the test jobs run
         tmp_path / "workers.log",
         database_url=url,
         worker__job_modules=JOB_MODULES,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,9 +13,11 @@ from gridlink.web.serve import bind_socket, serve
 
 
 @asynccontextmanager
-async def running_server(app: ASGIApp, host: str = "127.0.0.1") -> AsyncIterator[str]:
-    """Serve ``app`` with uvicorn on a free loopback port; yields its base URL."""
-    sock = bind_socket(host, 0)
+async def running_server(
+    app: ASGIApp, host: str = "127.0.0.1", *, sock: socket.socket | None = None
+) -> AsyncIterator[str]:
+    """Serve ``app`` with uvicorn on a free loopback port (or on ``sock``); yields its base URL."""
+    sock = sock or bind_socket(host, 0)
     port = sock.getsockname()[1]
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, sock, stop))

@@ -46,10 +46,13 @@ class RateWindow:
     window: float = 30.0
     started: float = 0.0
     used: int = 0
+    closed: list[int] = field(default_factory=list)  # requests served in each window that has ended
 
     def take(self, now: float) -> bool:
         """Count one request; False when the quota is spent."""
         if now - self.started >= self.window:
+            if self.used:
+                self.closed.append(self.used)
             self.started, self.used = now, 0
         if self.used >= self.quota:
             return False
@@ -107,32 +110,32 @@ def create_app(store: SandboxStore | None = None, config: SandboxConfig | None =
 
     @app.middleware("http")
     async def gate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        parts = request.url.path.split("/")
+        path = request.url.path
+        parts = path.split("/")
         if len(parts) < 4 or parts[1] != "stores" or parts[3] not in ("v2", "v3"):
             return await call_next(request)
-        v3 = parts[3] == "v3"
         if parts[2] != store.store_hash:
-            return record(request, _error(404, "store not found", v3))
+            return record(request, _error(404, "store not found", path))
         client_id = config.tokens.get(request.headers.get("x-auth-token", ""))
         if client_id is None:
-            return record(request, _error(401, "You are not authorized to access this resource.", v3))
+            return record(request, _error(401, "You are not authorized to access this resource.", path))
         request.state.client_id = client_id
         faults: Faults = app.state.faults
         if faults.delay:
             await asyncio.sleep(faults.delay)
         if faults.shed > 0:
             faults.shed -= 1
-            return record(request, _error(429, "Too many requests", v3))
+            return record(request, _error(429, "Too many requests", path))
         rate: RateWindow = app.state.rate
         now = time.monotonic()
         if not rate.take(now):
-            refused = _error(429, "Too many requests", v3)
+            refused = _error(429, "Too many requests", path)
             refused.headers.update(rate.headers(now))
             refused.headers["X-Retry-After"] = str(max(1, math.ceil(rate.started + rate.window - now)))
             return record(request, refused)
         response: Response
         if faults.errors and faults.errors_on in (None, request.method):
-            response = _error(faults.errors.pop(0), "Internal error", v3)
+            response = _error(faults.errors.pop(0), "Internal error", path)
         else:
             response = await call_next(request)
         response.headers.update(rate.headers(now))
@@ -140,17 +143,20 @@ def create_app(store: SandboxStore | None = None, config: SandboxConfig | None =
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError) -> Response:
-        return _error(exc.status, exc.message, "/v3/" in request.url.path, exc.errors)
+        return _error(exc.status, exc.message, request.url.path, exc.errors)
 
     _v2_routes(app, store)
     _v3_routes(app, store)
     return app
 
 
-def _error(status: int, message: str, v3: bool, errors: dict[str, str] | None = None) -> JSONResponse:
-    if v3:
+def _error(status: int, message: str, path: str, errors: dict[str, str] | None = None) -> JSONResponse:
+    """BigCommerce's error shapes: v2 a one-element array; v3 an RFC 7807 object, served as
+    application/problem+json by the inventory API and as application/json by the others."""
+    if "/v3/" in path:
         body: Any = {"status": status, "title": message, "type": V3_ERROR_TYPE, "errors": errors or {}}
-        return JSONResponse(body, status_code=status, media_type="application/problem+json")
+        media = "application/problem+json" if "/v3/inventory/" in path else "application/json"
+        return JSONResponse(body, status_code=status, media_type=media)
     return JSONResponse([{"status": status, "message": message}], status_code=status)
 
 
@@ -246,6 +252,13 @@ def _v2_routes(app: FastAPI, store: SandboxStore) -> None:
         if "min_id" in request.query_params:
             rows = [o for o in rows if o["id"] >= int(request.query_params["min_id"])]
         return v2_list(request, rows)
+
+    @app.post(prefix + "/orders")
+    async def create_order(request: Request) -> dict[str, Any]:
+        body = await _json(request)
+        if not isinstance(body, dict):
+            raise StoreError(400, "the body must be an object")
+        return _order_json(store, store.create_order(body))
 
     @app.get(prefix + "/orders/{order_id}")
     async def order(order_id: int) -> dict[str, Any]:

@@ -80,7 +80,7 @@ class Dispatcher:
             "store_id": str(zlib.crc32(self.store.store_hash.encode()) % 10_000_000),  # stable per store
             "data": event.data,
             "hash": hashlib.sha1(f"{event.scope}:{data_json}".encode()).hexdigest(),
-            "created_at": int(time.time()),
+            "created_at": event.created_at,
             "producer": f"stores/{self.store.store_hash}",
         }
 

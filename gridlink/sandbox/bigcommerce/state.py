@@ -63,6 +63,7 @@ class Event:
 
     scope: str
     data: dict[str, Any]
+    created_at: int = field(default_factory=lambda: int(time.time()))  # the same in every retry
 
 
 @dataclass
@@ -112,6 +113,7 @@ class SandboxStore:
         self.shipments: dict[int, list[dict[str, Any]]] = {}
         self.products: dict[int, dict[str, Any]] = {}
         self.variants: dict[int, dict[str, Any]] = {}
+        self.skus: dict[str, int] = {}  # sku -> variant id (stores of 100,000 SKUs are looked up by sku)
         self.custom_fields: dict[int, list[dict[str, Any]]] = {}
         self.metafields: dict[tuple[str, int], list[dict[str, Any]]] = {}  # (client, product)
         self.locations: dict[int, dict[str, Any]] = {
@@ -172,11 +174,12 @@ class SandboxStore:
             **fields,
         }
         self.products[pid] = product
+        self.skus[sku] = vid
         self.variants[vid] = {
             "id": vid,
             "product_id": pid,
             "sku": sku,
-            "sku_id": None,
+            "sku_id": vid,  # BigCommerce numbers SKUs apart from variants; one per variant here
             "price": price,
             "inventory_level": 0,
             "purchasing_disabled": False,
@@ -214,6 +217,9 @@ class SandboxStore:
         if vid not in self.variants:
             raise StoreError(404, f"variant {vid} not found")
         variant = self.variants[vid]
+        if "sku" in change and change["sku"] != variant["sku"]:
+            self.skus.pop(variant["sku"], None)
+            self.skus[str(change["sku"])] = vid
         variant.update({k: v for k, v in change.items() if k not in ("id", "product_id")})
         self.emit(
             "store/sku/updated", {"type": "sku", "id": vid, "sku": {"product_id": variant["product_id"]}}
@@ -226,9 +232,8 @@ class SandboxStore:
             return self.variants[variant_id]
         if product_id is not None and product_id in self.products:
             return self.variants[self.products[product_id]["base_variant_id"]]
-        for variant in self.variants.values():
-            if sku is not None and variant["sku"] == sku:
-                return variant
+        if sku is not None and sku in self.skus:
+            return self.variants[self.skus[sku]]
         raise StoreError(422, f"no item with sku={sku} variant_id={variant_id} product_id={product_id}")
 
     # -- inventory ---------------------------------------------------------------------------------
@@ -279,7 +284,7 @@ class SandboxStore:
     def _set_stock(self, variant_id: int, location: int, level: int) -> None:
         self.stock[(variant_id, location)] = level
         variant = self.variants[variant_id]
-        total = sum(v or 0 for (vid, _), v in self.stock.items() if vid == variant_id)
+        total = sum(self.stock.get((variant_id, where)) or 0 for where in self.locations)
         variant["inventory_level"] = total
         product = self.products[variant["product_id"]]
         if product["base_variant_id"] == variant_id:
@@ -386,7 +391,7 @@ class SandboxStore:
             "items_shipped": 0,
             "staff_notes": "",
             "customer_message": "",
-            "external_order_id": None,
+            "external_order_id": "",
             "is_deleted": False,
             "billing_address": billing,
         }
@@ -405,6 +410,39 @@ class SandboxStore:
         self.shipments[oid] = []
         self.emit("store/order/created", {"type": "order", "id": oid})
         return self.orders[oid]
+
+    def create_order(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /v2/orders: catalog lines by product (and variant) id; status Pending unless given."""
+        billing = body.get("billing_address")
+        if not isinstance(billing, dict):
+            raise StoreError(400, "billing_address is required")
+        products = body.get("products")
+        if not isinstance(products, list) or not products:
+            raise StoreError(400, "products must be a non-empty array")
+        items = []
+        for n, line in enumerate(products):
+            if not isinstance(line, dict):
+                raise StoreError(400, f"products[{n}] must be an object")
+            product_id, quantity = line.get("product_id"), line.get("quantity")
+            product = self.products.get(product_id) if isinstance(product_id, int) else None
+            if product is None:
+                raise StoreError(400, f"products[{n}].product_id does not name a product")
+            if not isinstance(quantity, int) or quantity < 1:
+                raise StoreError(400, f"products[{n}].quantity must be a positive integer")
+            variant_id = line.get("variant_id") or product["base_variant_id"]
+            variant = self.variants.get(variant_id)
+            if variant is None or variant["product_id"] != product["id"]:
+                raise StoreError(400, f"products[{n}].variant_id is not a variant of that product")
+            items.append((int(variant_id), quantity))
+        status = body.get("status_id", 1)
+        if status not in STATUS_NAMES:
+            raise StoreError(400, f"status_id {status!r} is not a valid order status")
+        shipping = body.get("shipping_addresses") or [billing]
+        if not isinstance(shipping, list) or not isinstance(shipping[0], dict):
+            raise StoreError(400, "shipping_addresses must be an array of addresses")
+        customer_id = body.get("customer_id", 0)
+        customer = customer_id if isinstance(customer_id, int) else 0
+        return self.place_order(customer, items, shipping[0], status)
 
     def order(self, order_id: int) -> dict[str, Any]:
         """An order, or 404."""

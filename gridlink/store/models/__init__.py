@@ -2,5 +2,16 @@
 
 from gridlink.store.models.jobs import Job, JobState
 from gridlink.store.models.messages import Direction, Message, MessageEvent, MessageState, Sequence
+from gridlink.store.models.store_events import EventState, StoreEvent
 
-__all__ = ["Direction", "Job", "JobState", "Message", "MessageEvent", "MessageState", "Sequence"]
+__all__ = [
+    "Direction",
+    "EventState",
+    "Job",
+    "JobState",
+    "Message",
+    "MessageEvent",
+    "MessageState",
+    "Sequence",
+    "StoreEvent",
+]

@@ -1,0 +1,76 @@
+"""Store events: re-fetch what a webhook named, and keep every store's hooks pointing at the hub."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import BaseModel
+
+from gridlink.bigcommerce import BigCommerceError, reconcile_hooks
+from gridlink.bigcommerce.accounts import StoreDirectory, fetch_resource
+from gridlink.bigcommerce.webhooks import destination_for
+from gridlink.config import Settings
+from gridlink.engine import Discard, JobContext, NoPayload, define_job, define_periodic
+from gridlink.logs import get_logger
+from gridlink.store.models.store_events import StoreEvent
+from gridlink.store.store_events import mark_fetched
+
+log = get_logger(__name__)
+
+# What the hub follows: deliveries about anything else are kept, but nothing is fetched for them.
+FOLLOWED = frozenset({"order", "product"})
+
+
+class StoreEventRef(BaseModel):
+    """Which recorded event to act on."""
+
+    event_id: int
+
+
+@define_job("bigcommerce.event", max_attempts=12, backoff=5.0, backoff_cap=1800.0)
+async def refetch(ctx: JobContext, ref: StoreEventRef) -> None:
+    """Fetch the current state of the event's resource (payloads are thin, deliveries may be reordered)."""
+    event = await ctx.session.get(StoreEvent, ref.event_id)
+    if event is None or event.resource_type is None or event.resource_id is None:
+        raise Discard("no such event, or it names no resource")
+    directory = ctx.resource(StoreDirectory)
+    if directory.get(event.store_hash) is None:
+        raise Discard(f"store {event.store_hash} is no longer configured")
+    client = directory.client(event.store_hash)
+    resource = await fetch_resource(client, event.resource_type, event.resource_id)
+    await mark_fetched(ctx.session, event, resource)
+    log.info(
+        "store event fetched",
+        store=event.store_hash,
+        scope=event.scope,
+        resource=f"{event.resource_type}/{event.resource_id}",
+        gone=resource is None,
+    )
+
+
+@define_periodic("bigcommerce.reconcile_hooks", every=timedelta(minutes=15))
+async def reconcile(ctx: JobContext, _: NoPayload) -> None:
+    """Create missing, reactivate deactivated and delete stale hooks on every configured store."""
+    settings = ctx.resource(Settings)
+    directory = ctx.resource(StoreDirectory)
+    failed: list[str] = []
+    for account in directory:
+        destination = destination_for(settings.public_url, account.store_hash)
+        try:
+            report = await reconcile_hooks(
+                directory.client(account.store_hash), destination, list(account.scopes), account.header_secret
+            )
+        except BigCommerceError as exc:  # one unreachable store must not keep the others unreconciled
+            log.warning("hook reconciliation failed", store=account.store_hash, error=str(exc))
+            failed.append(account.store_hash)
+            continue
+        if report.created or report.reactivated or report.deleted:
+            log.info(
+                "hooks reconciled",
+                store=account.store_hash,
+                created=report.created,
+                reactivated=report.reactivated,
+                deleted=report.deleted,
+            )
+    if failed:
+        raise RuntimeError(f"hooks not reconciled on {', '.join(failed)}")

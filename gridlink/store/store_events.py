@@ -1,0 +1,78 @@
+"""Recording store events once per event hash, and reading them back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridlink.store.base import utcnow
+from gridlink.store.models.store_events import EventState, StoreEvent
+
+
+async def record_event(
+    session: AsyncSession,
+    *,
+    store_hash: str,
+    event_hash: str,
+    scope: str,
+    created_at: int,
+    body: bytes,
+    resource_type: str | None,
+    resource_id: str | None,
+) -> int | None:
+    """Insert the event and return its id; None (and one more duplicate counted) when already recorded."""
+    values = {
+        "store_hash": store_hash,
+        "event_hash": event_hash,
+        "scope": scope,
+        "created_at": created_at,
+        "body": body,
+        "resource_type": resource_type,
+        "resource_id": resource_id,
+        "state": EventState.PENDING.value,
+        "duplicates": 0,
+        "received_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    ins = postgresql.insert(StoreEvent) if dialect == "postgresql" else sqlite.insert(StoreEvent)
+    # One event is (hash, created_at): BigCommerce repeats both in every retry and duplicate of a delivery,
+    # while `hash` alone (a digest of the thin data) is the same for two "updated" events of one order.
+    # ON CONFLICT DO NOTHING: deliveries of one event racing each other record it once.
+    stmt = ins.values(values).on_conflict_do_nothing(
+        index_elements=["store_hash", "event_hash", "created_at"]
+    )
+    event_id: int | None = (await session.execute(stmt.returning(StoreEvent.id))).scalar_one_or_none()
+    if event_id is None:
+        await session.execute(
+            update(StoreEvent)
+            .where(
+                StoreEvent.store_hash == store_hash,
+                StoreEvent.event_hash == event_hash,
+                StoreEvent.created_at == created_at,
+            )
+            .values(duplicates=StoreEvent.duplicates + 1)
+        )
+    return event_id
+
+
+async def mark_fetched(
+    session: AsyncSession, event: StoreEvent, resource: dict[str, Any] | None, *, error: str | None = None
+) -> None:
+    """Keep what re-fetching the resource returned; None means the store no longer has it."""
+    event.resource = resource
+    event.state = (EventState.FETCHED if resource is not None else EventState.GONE).value
+    event.error = error
+    event.fetched_at = utcnow()
+
+
+async def events(
+    session: AsyncSession, *, store_hash: str | None = None, limit: int = 100
+) -> list[StoreEvent]:
+    """The newest events, optionally of one store."""
+    stmt = select(StoreEvent).order_by(StoreEvent.id.desc()).limit(limit)
+    if store_hash is not None:
+        stmt = stmt.where(StoreEvent.store_hash == store_hash)
+    return list((await session.execute(stmt)).scalars())
