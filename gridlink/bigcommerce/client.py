@@ -35,6 +35,10 @@ from gridlink.bigcommerce.models import (
     Order,
     OrderProduct,
     Product,
+    Refund,
+    RefundLine,
+    RefundPayment,
+    RefundQuote,
     Shipment,
     ShippingAddress,
     Variant,
@@ -258,6 +262,61 @@ class BigCommerceClient:
                     return existing
             raise
         return Shipment.model_validate(created)
+
+    # -- refunds (v3) ------------------------------------------------------------------------------
+
+    async def refund_quote(self, order_id: int, lines: Sequence[RefundLine]) -> RefundQuote:
+        """What refunding `lines` would pay back and how (a quote changes nothing, so it is retried)."""
+        body = {"items": [line.model_dump(mode="json", exclude_defaults=False) for line in lines]}
+        path = f"/v3/orders/{order_id}/payment_actions/refund_quotes"
+        return RefundQuote.model_validate(await self._data("POST", path, json=body, idempotent=True))
+
+    async def refunds(self, order_id: int) -> list[Refund]:
+        """The refunds made on an order."""
+        rows = await self._data("GET", f"/v3/orders/{order_id}/payment_actions/refunds") or []
+        return [Refund.model_validate(row) for row in rows]
+
+    async def create_refund(
+        self,
+        order_id: int,
+        lines: Sequence[RefundLine],
+        payments: Sequence[RefundPayment],
+        *,
+        reference: str,
+    ) -> Refund:
+        """Refund `lines` once, paid back as `payments` (their sum must be the quote's total).
+
+        BigCommerce takes no idempotency key, so the caller's `reference` (a claim or return id) is
+        written into every item's reason and the order's refunds are looked through for it before
+        posting: a refund already made under `reference` is returned instead. A POST that went
+        unanswered is never repeated here; the order is looked at again, and if the refund has not
+        appeared yet Unavailable is raised, and the next call with the same reference finds it."""
+        tag = f"[{reference}]"
+        existing = await self._refund_tagged(order_id, tag)
+        if existing is not None:
+            return existing
+        body = {
+            "items": [
+                {**line.model_dump(mode="json"), "reason": f"{line.reason} {tag}".strip()} for line in lines
+            ],
+            "payments": [payment.model_dump(mode="json") for payment in payments],
+        }
+        try:
+            created = await self._data("POST", f"/v3/orders/{order_id}/payment_actions/refunds", json=body)
+        except (Unavailable, BigCommerceError) as exc:
+            if isinstance(exc, BigCommerceError) and exc.status < 500:
+                raise
+            landed = await self._refund_tagged(order_id, tag)
+            if landed is not None:
+                return landed
+            raise
+        return Refund.model_validate(created)
+
+    async def _refund_tagged(self, order_id: int, tag: str) -> Refund | None:
+        for refund in await self.refunds(order_id):
+            if any(item.reason.endswith(tag) for item in refund.items):
+                return refund
+        return None
 
     # -- catalog (v3) ------------------------------------------------------------------------------
 

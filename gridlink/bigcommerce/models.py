@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import IntEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+# Amounts are decimals in the hub and JSON numbers on the wire (the v3 refund API declares `number`).
+Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 
 class Model(BaseModel):
@@ -131,6 +134,59 @@ class Shipment(NewShipment):
     order_id: int
     customer_id: int = 0
     date_created: str = ""
+
+
+class RefundLine(Model):
+    """Items of one order line to refund (the v3 API's quantity-bound PRODUCT item)."""
+
+    item_type: str = "PRODUCT"
+    item_id: int = Field(description="the order product id")
+    quantity: int = Field(gt=0)
+    reason: str = Field("", max_length=1000)
+
+
+class RefundPayment(Model):
+    """Where refunded money goes: a provider, the amount, and whether it is settled outside BigCommerce."""
+
+    provider_id: str
+    amount: Money
+    offline: bool = False
+
+
+class PaymentOption(RefundPayment):
+    """One way a refund quote says the amount can be paid back."""
+
+    provider_description: str = ""
+    offline_provider: bool = False
+    offline_reason: str = ""
+
+
+class RefundQuote(Model):
+    """What refunding some lines would cost, and the ways it can be paid back."""
+
+    order_id: int
+    total_refund_amount: Money
+    refund_methods: list[list[PaymentOption]] = Field(default_factory=list)
+
+
+class RefundedItem(Model):
+    """One item of a refund as the store recorded it."""
+
+    item_type: str
+    item_id: int
+    quantity: int | None = None
+    reason: str = ""
+
+
+class Refund(Model):
+    """A refund the store made."""
+
+    id: int
+    order_id: int
+    reason: str = ""
+    total_amount: Money
+    items: list[RefundedItem] = Field(default_factory=list)
+    payments: list[RefundPayment] = Field(default_factory=list)
 
 
 class Product(Model):

@@ -4,11 +4,25 @@ inventory, pagination and typed errors."""
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 
 import pytest
 
-from gridlink.bigcommerce import BigCommerceClient, BigCommerceError, NotFound, Unprocessable, budget_for
-from gridlink.bigcommerce.models import Adjustment, NewShipment, OrderStatus, ShipmentItem
+from gridlink.bigcommerce import (
+    BigCommerceClient,
+    BigCommerceError,
+    NotFound,
+    Unprocessable,
+    budget_for,
+)
+from gridlink.bigcommerce.models import (
+    Adjustment,
+    NewShipment,
+    OrderStatus,
+    RefundLine,
+    RefundPayment,
+    ShipmentItem,
+)
 from tests.bigcommerce.conftest import Sandbox, customer_order
 
 
@@ -230,3 +244,57 @@ async def test_customers_groups_channels_and_locations_read(sandbox: Sandbox) ->
 async def test_one_budget_per_store_in_a_process() -> None:
     assert budget_for("abc") is budget_for("abc")
     assert budget_for("abc") is not budget_for("xyz")
+
+
+async def test_refunds_are_quoted_made_and_move_the_order_status(sandbox: Sandbox) -> None:
+    placed = customer_order(sandbox.store, (3, 2))
+    order_id = int(placed["id"])  # type: ignore[call-overload]
+    async with sandbox.client() as client:
+        first, second = await client.order_products(order_id)
+        part = [RefundLine(item_id=first.id, quantity=1, reason="damaged in transit")]
+        quote = await client.refund_quote(order_id, part)
+        assert quote.total_refund_amount == Decimal("9.50")
+        method = quote.refund_methods[0][0]
+        pay = [RefundPayment(provider_id=method.provider_id, amount=quote.total_refund_amount, offline=True)]
+        refund = await client.create_refund(order_id, part, pay, reference="RMA-7")
+        assert (await client.order(order_id)).status_id == OrderStatus.PARTIALLY_REFUNDED
+        assert [(i.item_id, i.quantity) for i in refund.items] == [(first.id, 1)]
+
+        with pytest.raises(Unprocessable, match="quantity must be 1 to 2"):
+            await client.refund_quote(order_id, [RefundLine(item_id=first.id, quantity=3)])
+        rest = [RefundLine(item_id=first.id, quantity=2), RefundLine(item_id=second.id, quantity=2)]
+        short = [RefundPayment(provider_id="custom", amount=Decimal(1))]
+        with pytest.raises(Unprocessable, match=r"payments add up to 1\.00"):
+            await client.create_refund(order_id, rest, short, reference="RMA-8")
+        total = (await client.refund_quote(order_id, rest)).total_refund_amount
+        await client.create_refund(
+            order_id, rest, [RefundPayment(provider_id="custom", amount=total)], reference="RMA-8"
+        )
+        assert (await client.order(order_id)).status_id == OrderStatus.REFUNDED
+        assert [r.total_amount for r in await client.refunds(order_id)] == [Decimal("9.5"), Decimal("38")]
+        assert {line.quantity_refunded for line in await client.order_products(order_id)} == {3, 2}
+
+
+async def test_a_refund_is_made_once_per_reference_even_when_its_answer_is_lost(sandbox: Sandbox) -> None:
+    placed = customer_order(sandbox.store, (3,))
+    order_id = int(placed["id"])  # type: ignore[call-overload]
+
+    def posts() -> int:
+        return sum(
+            1 for method, path, _ in sandbox.app.state.requests if method == "POST" and "refunds" in path
+        )
+
+    async with sandbox.client(timeout=0.3) as client:
+        line = (await client.order_products(order_id))[0]
+        lines = [RefundLine(item_id=line.id, quantity=1, reason="returned")]
+        pay = [RefundPayment(provider_id="custom", amount=Decimal("9.5"), offline=True)]
+        faults = sandbox.app.state.faults
+        faults.delay, faults.delay_on = 0.6, "POST"  # the store refunds; its answer comes too late
+        first = await client.create_refund(order_id, lines, pay, reference="RMA-1")  # found, not re-sent
+        faults.delay = 0.0
+        assert [r["id"] for r in sandbox.store.refunds[order_id]] == [first.id]
+        again = await client.create_refund(order_id, lines, pay, reference="RMA-1")  # a job's retry
+        assert again.id == first.id and len(sandbox.store.refunds[order_id]) == 1
+        assert again.items[0].reason == "returned [RMA-1]"
+        other = await client.create_refund(order_id, lines, pay, reference="RMA-2")  # a second return
+    assert [r["id"] for r in sandbox.store.refunds[order_id]] == [first.id, other.id]

@@ -1,5 +1,6 @@
 """Contract checks: requests and responses between the client and the emulator against BigCommerce's
-OpenAPI files in ../shared/bigcommerce-openapi/ (read as published; customers.v2.yml patched in memory).
+OpenAPI files, kept byte for byte as published in tests/contract/bigcommerce-openapi/ (SOURCE.md there
+names the upstream commit); the few published defects are corrected in memory, never on disk.
 
 An httpx client made by :meth:`Contract.http` records every exchange; :meth:`Contract.violations`
 validates each request, and each response whose status the operation declares (BigCommerce's files
@@ -23,7 +24,7 @@ from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.validation.response.exceptions import MissingData
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "bigcommerce-openapi"
+SPECS = Path(__file__).resolve().parents[1] / "contract" / "bigcommerce-openapi"
 SPEC_FILES = {
     "v2": ["orders.v2.oas2.yml", "customers.v2.yml", "store_information.v2.yml"],
     "v3": [

@@ -35,7 +35,8 @@ class Faults:
     errors: list[int] = field(default_factory=list)  # statuses to answer, in order, instead of serving
     errors_on: str | None = None  # only requests of this method get them (None: any)
     shed: int = 0  # 429s without any rate-limit header
-    delay: float = 0.0  # seconds added to every response
+    delay: float = 0.0  # seconds every answer is held back after the request was served
+    delay_on: str | None = None  # only requests of this method are slowed (None: any)
 
 
 @dataclass
@@ -121,8 +122,6 @@ def create_app(store: SandboxStore | None = None, config: SandboxConfig | None =
             return record(request, _error(401, "You are not authorized to access this resource.", path))
         request.state.client_id = client_id
         faults: Faults = app.state.faults
-        if faults.delay:
-            await asyncio.sleep(faults.delay)
         if faults.shed > 0:
             faults.shed -= 1
             return record(request, _error(429, "Too many requests", path))
@@ -138,6 +137,9 @@ def create_app(store: SandboxStore | None = None, config: SandboxConfig | None =
             response = _error(faults.errors.pop(0), "Internal error", path)
         else:
             response = await call_next(request)
+        if faults.delay and faults.delay_on in (None, request.method):
+            # After serving: a slow answer from a store that has already acted, as a timeout sees it.
+            await asyncio.sleep(faults.delay)
         response.headers.update(rate.headers(now))
         return record(request, response)
 
@@ -228,6 +230,14 @@ async def _json(request: Request) -> Any:
         raise StoreError(400, f"the body is not JSON: {exc}") from exc
 
 
+async def _object(request: Request) -> dict[str, Any]:
+    """A body that must be one JSON object."""
+    body = await _json(request)
+    if not isinstance(body, dict):
+        raise StoreError(400, "the body must be an object")
+    return body
+
+
 async def _batch(request: Request, most: int) -> list[dict[str, Any]]:
     """A batch body: a non-empty array of objects, at most `most` of them (413 beyond)."""
     changes = await _json(request)
@@ -255,10 +265,7 @@ def _v2_routes(app: FastAPI, store: SandboxStore) -> None:
 
     @app.post(prefix + "/orders")
     async def create_order(request: Request) -> dict[str, Any]:
-        body = await _json(request)
-        if not isinstance(body, dict):
-            raise StoreError(400, "the body must be an object")
-        return _order_json(store, store.create_order(body))
+        return _order_json(store, store.create_order(await _object(request)))
 
     @app.get(prefix + "/orders/{order_id}")
     async def order(order_id: int) -> dict[str, Any]:
@@ -413,6 +420,19 @@ def _v3_routes(app: FastAPI, store: SandboxStore) -> None:
                 )
                 return {"data": meta, "meta": {}}
         raise StoreError(404, f"metafield {metafield_id} not found")
+
+    @app.post(prefix + "/orders/{order_id}/payment_actions/refund_quotes", status_code=201)
+    async def refund_quote(order_id: int, request: Request) -> dict[str, Any]:
+        return {"data": store.refund_quote(order_id, await _object(request)), "meta": {}}
+
+    @app.post(prefix + "/orders/{order_id}/payment_actions/refunds", status_code=201)
+    async def create_refund(order_id: int, request: Request) -> dict[str, Any]:
+        return {"data": store.create_refund(order_id, await _object(request)), "meta": {}}
+
+    @app.get(prefix + "/orders/{order_id}/payment_actions/refunds")
+    async def refunds(order_id: int) -> dict[str, Any]:
+        store.order(order_id)
+        return {"data": store.refunds.get(order_id, []), "meta": {}}
 
     @app.get(prefix + "/inventory/locations")
     async def locations(request: Request) -> dict[str, Any]:

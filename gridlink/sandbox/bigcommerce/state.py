@@ -111,6 +111,7 @@ class SandboxStore:
         self.lines: dict[int, list[dict[str, Any]]] = {}
         self.addresses: dict[int, list[dict[str, Any]]] = {}
         self.shipments: dict[int, list[dict[str, Any]]] = {}
+        self.refunds: dict[int, list[dict[str, Any]]] = {}
         self.products: dict[int, dict[str, Any]] = {}
         self.variants: dict[int, dict[str, Any]] = {}
         self.skus: dict[str, int] = {}  # sku -> variant id (stores of 100,000 SKUs are looked up by sku)
@@ -351,6 +352,7 @@ class SandboxStore:
                     "quantity": quantity,
                     "quantity_shipped": 0,
                     "quantity_refunded": 0,
+                    "is_refunded": False,
                     "base_price": f"{price:.4f}",
                     "price_ex_tax": f"{price:.4f}",
                     "price_inc_tax": f"{price:.4f}",
@@ -470,6 +472,106 @@ class SandboxStore:
             self.emit("store/order/statusUpdated", {"type": "order", "id": order_id, "status": status_data})
         return order
 
+    def refund_quote(self, order_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /v3/orders/{id}/payment_actions/refund_quotes: the amount, payable offline ("custom")."""
+        self.order(order_id)
+        total = _refund_total(self._refund_items(order_id, body))
+        option = {
+            "provider_id": "custom",
+            "provider_description": "Custom",
+            "amount": total,
+            "offline": True,
+            "offline_provider": True,
+            "offline_reason": "This is an offline payment provider.",
+        }
+        return {
+            "order_id": order_id,
+            "total_refund_amount": total,
+            "total_refund_tax_amount": 0.0,
+            "rounding": 0.0,
+            "adjustment": 0.0,
+            "tax_inclusive": True,
+            "refund_methods": [[option]],
+        }
+
+    def create_refund(self, order_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /v3/orders/{id}/payment_actions/refunds: PRODUCT items paid back in full; the order becomes
+        Refunded or Partially Refunded; fires store/order/refund/created."""
+        order = self.order(order_id)
+        planned = self._refund_items(order_id, body)
+        total = _refund_total(planned)
+        payments = body.get("payments")
+        if not isinstance(payments, list) or not payments or not all(isinstance(p, dict) for p in payments):
+            raise StoreError(422, "payments must be a non-empty array", {"payments": "required"})
+        paid = round(sum(float(p.get("amount", 0)) for p in payments), 2)
+        if abs(paid - total) > 0.005:
+            raise StoreError(422, f"payments add up to {paid:.2f}, the refund is {total:.2f}")
+        for line, quantity, _ in planned:
+            line["quantity_refunded"] += quantity
+            line["is_refunded"] = line["quantity_refunded"] >= line["quantity"]
+        refund = {
+            "id": self.next_id(),
+            "order_id": order_id,
+            "user_id": 0,
+            "created": iso(time.time()),
+            "reason": str(body.get("reason", "")),
+            "total_amount": total,
+            "total_tax": 0.0,
+            "uses_merchant_override_values": False,
+            "items": [
+                {
+                    "item_type": "PRODUCT",
+                    "item_id": line["id"],
+                    "reason": reason,
+                    "quantity": quantity,
+                    "requested_amount": round(float(line["price_inc_tax"]) * quantity, 2),
+                }
+                for line, quantity, reason in planned
+            ],
+            "payments": [
+                {
+                    "id": self.next_id(),
+                    "provider_id": str(p.get("provider_id", "custom")),
+                    "amount": float(p.get("amount", 0)),
+                    "offline": bool(p.get("offline", True)),
+                    "is_declined": False,
+                    "declined_message": "",
+                }
+                for p in payments
+            ],
+        }
+        self.refunds.setdefault(order_id, []).append(refund)
+        everything = all(line["quantity_refunded"] >= line["quantity"] for line in self.lines[order_id])
+        status = 4 if everything else 14  # Refunded, Partially Refunded
+        if order["status_id"] != status:
+            self.update_order(order_id, {"status_id": status})
+        self.emit(
+            "store/order/refund/created",
+            {"type": "order", "id": order_id, "refund": {"refund_id": refund["id"]}},
+        )
+        return refund
+
+    def _refund_items(self, order_id: int, body: dict[str, Any]) -> list[tuple[dict[str, Any], int, str]]:
+        items = body.get("items")
+        if not isinstance(items, list) or not items:
+            raise StoreError(422, "items must be a non-empty array", {"items": "required"})
+        lines = {line["id"]: line for line in self.lines[order_id]}
+        planned = []
+        for n, item in enumerate(items):
+            if not isinstance(item, dict) or item.get("item_type") != "PRODUCT":
+                raise StoreError(422, f"items[{n}]: the sandbox refunds PRODUCT items only")
+            line = lines.get(item.get("item_id"))
+            if line is None:
+                raise StoreError(422, f"items[{n}].item_id is not a product of order {order_id}")
+            quantity = item.get("quantity")
+            left = line["quantity"] - line["quantity_refunded"]
+            if not isinstance(quantity, int) or not 0 < quantity <= left:
+                raise StoreError(
+                    422, f"items[{n}].quantity must be 1 to {left}, the quantity not yet refunded"
+                )
+            planned.append((line, quantity, str(item.get("reason", ""))))
+        return planned
+
     def create_shipment(self, order_id: int, body: dict[str, Any]) -> dict[str, Any]:
         """Validate and record a shipment; move quantities shipped and the order's status."""
         order = self.order(order_id)
@@ -574,3 +676,8 @@ class SandboxStore:
         if hook is None or hook.client_id != client_id:
             raise StoreError(404, f"hook {hook_id} not found")
         return hook
+
+
+def _refund_total(planned: list[tuple[dict[str, Any], int, str]]) -> float:
+    """What refunding the planned lines pays back: their price with tax, times the quantity."""
+    return round(sum(float(line["price_inc_tax"]) * quantity for line, quantity, _ in planned), 2)
