@@ -18,6 +18,9 @@ from gridlink.bigcommerce.webhooks import SECRET_HEADER, destination_for
 from gridlink.config import Settings, StoreSettings
 from gridlink.engine import NoPayload
 from gridlink.flows.store_events import reconcile
+from gridlink.sandbox.bigcommerce import SandboxStore
+from gridlink.sandbox.bigcommerce import create_app as create_store_app
+from gridlink.sandbox.bigcommerce.app import SandboxConfig
 from gridlink.sandbox.bigcommerce.dispatcher import sign
 from gridlink.store.db import Database
 from gridlink.store.models.jobs import Job
@@ -32,16 +35,21 @@ from tests.support.servers import running_server
 CLIENT_SECRET = "sandbox-secret"  # what the sandbox signs with for the "sandbox-token" API account
 
 
-def hub_for(sandbox: Sandbox, database_url: str, data_dir: Path, port: int) -> Hub:
-    """A hub serving the sandbox store, reachable at ``port``."""
-    store = StoreSettings(
-        hash=sandbox.store.store_hash,
-        token=SecretStr("sandbox-token"),
-        client_secret=SecretStr(CLIENT_SECRET),
-        api_url=sandbox.url,
-    )
+def hub_for(
+    sandbox: Sandbox, database_url: str, data_dir: Path, port: int, also: list[Sandbox] | None = None
+) -> Hub:
+    """A hub serving the sandbox store (and any ``also``), reachable at ``port``."""
+    stores = [
+        StoreSettings(
+            hash=each.store.store_hash,
+            token=SecretStr("sandbox-token"),
+            client_secret=SecretStr(CLIENT_SECRET),
+            api_url=each.url,
+        )
+        for each in [sandbox, *(also or [])]
+    ]
     settings = Settings(
-        database_url=database_url, data_dir=data_dir, public_url=f"http://127.0.0.1:{port}", stores=[store]
+        database_url=database_url, data_dir=data_dir, public_url=f"http://127.0.0.1:{port}", stores=stores
     )
     hub = Hub.from_settings(settings)
     hub.stores.retry = FAST
@@ -239,3 +247,40 @@ async def test_a_receiver_that_was_down_gets_the_retries(
         assert all(h.is_active for h in sandbox.store.hooks.values())
     finally:
         await hub.close()
+
+
+async def test_one_hub_serves_several_stores_each_with_its_own_hooks_secret_and_budget(
+    db: Database, database_url: str, tmp_path: Path, sandbox: Sandbox
+) -> None:
+    second = SandboxStore("def456")
+    second_app = create_store_app(second, SandboxConfig(webhook_time_scale=0.0001))
+    async with running_server(second_app) as url:
+        other = Sandbox(second, second_app, url)  # the hub's exchanges with it join the contract check
+        sock = bind_socket("127.0.0.1", 0)
+        hub = hub_for(sandbox, database_url, tmp_path, sock.getsockname()[1], also=[other])
+        try:
+            async with running_server(create_app(hub), sock=sock), workers(hub.db, resources=hub.resources):
+                await run_reconcile(hub)
+                for store in (sandbox.store, second):
+                    assert {h.destination for h in store.hooks.values()} == {
+                        destination_for(hub.settings.public_url, store.store_hash)
+                    }
+                first, theirs = hub.stores.get("abc123"), hub.stores.get("def456")
+                assert first is not None and theirs is not None
+                assert first.header_secret != theirs.header_secret
+                assert hub.stores.client("abc123").budget is not hub.stores.client("def456").budget
+                order = customer_order(second, (4,))
+
+                async def recorded_once() -> bool:
+                    return len(await recorded(hub)) == 1 and await all_finished(hub.db)
+
+                await eventually(recorded_once)
+            (event,) = await recorded(hub)
+            assert (event.store_hash, event.resource_id, event.state) == (
+                "def456",
+                str(order["id"]),
+                "fetched",
+            )
+            assert event.resource is not None and event.resource["products"][0]["quantity"] == 4
+        finally:
+            await hub.close()
