@@ -189,8 +189,11 @@ def build(
     subject: str = "EDI",
 ) -> Outbound:
     """The HTTP headers and body of an AS2 message carrying ``payload`` to ``partner``."""
-    extra = {"content_disposition": f'attachment; filename="{filename}"'} if filename else {}
-    document = mime.entity(content_type, payload, **extra)
+    document = (
+        mime.entity(content_type, payload, content_disposition=f'attachment; filename="{filename}"')
+        if filename
+        else mime.entity(content_type, payload)
+    )
     current = document
     mic: str | None = None
     if security.compress == "before":
