@@ -65,6 +65,17 @@ class StoreSettings(BaseModel):
     scopes: list[str] = Field(default_factory=lambda: list(DEFAULT_HOOK_SCOPES))
 
 
+class AS2Settings(BaseModel):
+    """The hub's AS2 station."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    as2_id: str = Field(default="GRIDLINK", min_length=1, max_length=128, description="the hub's AS2 name")
+    key_file: Path | None = Field(default=None, description="PEM private key; empty: made in data_dir/as2")
+    cert_file: Path | None = Field(default=None, description="PEM certificate of that key")
+    max_message_mb: int = Field(default=200, ge=1, le=4096, description="larger AS2 bodies are refused (413)")
+
+
 class SandboxSettings(BaseModel):
     """The built-in sandbox store and partner network, started when nothing real is configured."""
 
@@ -98,6 +109,7 @@ class Settings(BaseSettings):
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     stores: list[StoreSettings] = Field(default_factory=list, description="BigCommerce stores served")
+    as2: AS2Settings = Field(default_factory=AS2Settings)
 
     @classmethod
     def settings_customise_sources(

@@ -9,7 +9,7 @@ import re
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 CHUNK = 1 << 20
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
@@ -19,6 +19,7 @@ class BlobNotFound(KeyError):
     """No blob is stored under that digest."""
 
 
+@runtime_checkable
 class BlobStore(Protocol):
     """What the hub needs of blob storage; a local directory or, later, an S3-compatible bucket."""
 

@@ -79,3 +79,20 @@ async def search(
     if reference is not None:
         stmt = stmt.where(Message.reference == reference)
     return list((await session.execute(stmt)).scalars())
+
+
+async def by_transport_id(
+    session: AsyncSession, *, partner: str, direction: Direction, transport_id: str
+) -> Message | None:
+    """The message a transport already delivered under this id (an AS2 Message-ID), if any."""
+    stmt = (
+        select(Message)
+        .where(
+            Message.partner == partner,
+            Message.direction == direction.value,
+            Message.transport_id == transport_id,
+        )
+        .order_by(Message.id)
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 import gridlink
 from gridlink.web.hub import Hub
 from gridlink.web.middleware import RequestContextMiddleware
-from gridlink.web.routes import health, messages, metrics, pages, store_events, webhooks
+from gridlink.web.routes import as2, health, messages, metrics, pages, store_events, webhooks
 
 
 def create_app(hub: Hub, *, own_hub: bool = False) -> FastAPI:
@@ -34,6 +34,7 @@ def create_app(hub: Hub, *, own_hub: bool = False) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(webhooks.router)
     app.include_router(store_events.router)
+    app.include_router(as2.router)
     return app
 
 

@@ -12,11 +12,17 @@ from fastapi import Request
 from gridlink.bigcommerce.accounts import StoreAccount, StoreDirectory
 from gridlink.config import Settings, StoreSettings
 from gridlink.engine import Resources
+from gridlink.grid.as2.keys import create_identity, expires_within, load_certificates, load_private_key
+from gridlink.grid.as2.message import Identity
+from gridlink.grid.as2.station import Station
+from gridlink.logs import get_logger
 from gridlink.store.blobs import BlobStore, LocalBlobStore
 from gridlink.store.db import Database
 
+log = get_logger(__name__)
+
 # Modules whose import registers the hub's job kinds; a worker must know every kind the web enqueues.
-JOB_MODULES: tuple[str, ...] = ("gridlink.flows.store_events",)
+JOB_MODULES: tuple[str, ...] = ("gridlink.flows.store_events", "gridlink.flows.as2_receipts")
 
 
 @dataclass
@@ -28,6 +34,13 @@ class Hub:
     blobs: BlobStore
     stores: StoreDirectory = field(default_factory=lambda: StoreDirectory({}))
     resources: Resources = field(default_factory=Resources)
+    _station: Station | None = None
+
+    def as2_station(self) -> Station:
+        """The hub's AS2 station, its key loaded (or made, on first use) when first needed."""
+        if self._station is None:
+            self._station = Station(as2_identity(self.settings))
+        return self._station
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Hub:
@@ -76,3 +89,17 @@ def hub_of(request: Request) -> Hub:
     """The hub serving this request (a FastAPI dependency)."""
     hub: Hub = request.app.state.hub
     return hub
+
+
+def as2_identity(settings: Settings) -> Identity:
+    """The hub's AS2 key and certificate: the configured files, or a pair made once in the data directory."""
+    as2 = settings.as2
+    key_path = as2.key_file or settings.data_dir / "as2" / "hub.key.pem"
+    cert_path = as2.cert_file or settings.data_dir / "as2" / "hub.cert.pem"
+    if as2.key_file is None and not key_path.exists():
+        create_identity(as2.as2_id, key_path, cert_path)
+        log.info("made the hub's AS2 key and self-signed certificate", certificate=str(cert_path))
+    cert = load_certificates(cert_path)[0]
+    if expires_within(cert, 30):
+        log.warning("the hub's AS2 certificate expires within 30 days", expires=str(cert.not_valid_after_utc))
+    return Identity(as2.as2_id, load_private_key(key_path), cert)

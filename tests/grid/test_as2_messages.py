@@ -170,7 +170,7 @@ def test_an_unknown_sender_or_recipient_fails_authentication(keys: dict[str, Key
     with pytest.raises(AS2Failure, match="not a known trading partner") as failed:
         open_message(lower(sent.headers), sent.body, station(keys, "supplier"), lambda _: None)
     assert failed.value.disposition == "authentication-failed"
-    with pytest.raises(AS2Failure, match="not to"):
+    with pytest.raises(AS2Failure, match="addressed to 'SUPPLIER'"):
         open_message(lower(sent.headers), sent.body, station(keys, "stranger"), lambda _: None)
 
 

@@ -63,9 +63,13 @@ def build_mdn(
     request: MdnRequest,
     mic: str | None,
     failure: AS2Failure | None = None,
+    warning: str | None = None,
 ) -> Outbound:
-    """The receipt for a received message: processed, or processed/error with the failure's disposition."""
+    """The receipt for a received message: processed (with an optional warning such as
+    "duplicate-document"), or processed/error with the failure's disposition."""
     disposition = PROCESSED if failure is None else f"processed/error: {failure.disposition}"
+    if failure is None and warning:
+        disposition = f"processed/warning: {warning}"
     text = (
         f"The AS2 message {original_message_id} was received and processed."
         if failure is None

@@ -42,6 +42,7 @@ class AS2Failure(Exception):
     def __init__(self, disposition: Disposition, message: str) -> None:
         super().__init__(message)
         self.disposition = disposition
+        self.received: Inbound | None = None  # what was learnt of the message before it failed
 
 
 @dataclass(frozen=True)
@@ -264,17 +265,20 @@ def open_message(
         as2_to=unquote(headers.get("as2-to") or ""),
         mdn=MdnRequest.from_headers(headers),
     )
-    if received.as2_to != me.as2_id:
-        raise AS2Failure("authentication-failed", f"addressed to {received.as2_to!r}, not to {me.as2_id!r}")
-    partner = partner_of(received.as2_from)
-    if partner is None:
-        raise AS2Failure("authentication-failed", f"{received.as2_from!r} is not a known trading partner")
-    current = mime.Entity(entity_headers(headers), body)
-    _unwrap(received, current, me, partner)
-    if partner.require_encrypted and not received.encrypted:
-        raise AS2Failure("insufficient-message-security", "the partner's messages must be encrypted")
-    if partner.require_signed and not received.signed:
-        raise AS2Failure("insufficient-message-security", "the partner's messages must be signed")
+    try:
+        if received.as2_to != me.as2_id:
+            raise AS2Failure("authentication-failed", f"addressed to {received.as2_to!r}, not {me.as2_id!r}")
+        partner = partner_of(received.as2_from)
+        if partner is None:
+            raise AS2Failure("authentication-failed", f"{received.as2_from!r} is not a known trading partner")
+        _unwrap(received, mime.Entity(entity_headers(headers), body), me, partner)
+        if partner.require_encrypted and not received.encrypted:
+            raise AS2Failure("insufficient-message-security", "the partner's messages must be encrypted")
+        if partner.require_signed and not received.signed:
+            raise AS2Failure("insufficient-message-security", "the partner's messages must be signed")
+    except AS2Failure as failure:
+        failure.received = received
+        raise
     return received
 
 

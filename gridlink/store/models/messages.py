@@ -52,6 +52,7 @@ class Message(Base):
     group_control: Mapped[str | None] = mapped_column(String(16))
     set_control: Mapped[str | None] = mapped_column(String(16))
     reference: Mapped[str | None] = mapped_column(String(64))
+    transport_id: Mapped[str | None] = mapped_column(String(255), doc="the AS2 Message-ID, or the file name")
     blob_sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
     error: Mapped[str | None] = mapped_column(Text)
@@ -65,6 +66,7 @@ class Message(Base):
         Index("ix_messages_partner", "partner", "direction", "id"),
         Index("ix_messages_reference", "reference"),
         Index("ix_messages_controls", "partner", "direction", "interchange_control", "set_control"),
+        Index("ix_messages_transport_id", "partner", "direction", "transport_id"),
     )
 
 
