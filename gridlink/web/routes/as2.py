@@ -18,6 +18,9 @@ from gridlink.web.hub import Hub, hub_of
 router = APIRouter(tags=["as2"])
 log = get_logger(__name__)
 
+INLINE_LIMIT = 64 * 1024  # bytes opened on the event loop; a thread hand-off costs more than their crypto
+STREAM_ABOVE = 4 * 2**20  # bodies larger than this (or of unknown length) are streamed to disk
+
 
 @router.post("/as2")
 async def receive_as2(request: Request, hub: Annotated[Hub, Depends(hub_of)]) -> Response:
@@ -26,18 +29,32 @@ async def receive_as2(request: Request, hub: Annotated[Hub, Depends(hub_of)]) ->
     if not all(headers.get(name) for name in ("as2-from", "as2-to", "message-id")):
         raise HTTPException(400, "not an AS2 message: AS2-From, AS2-To and Message-ID are required")
     limit = hub.settings.as2.max_message_mb * 2**20
-    # Durable before anything else: the bytes survive whatever happens next.
-    raw_digest, raw_size = await hub.blobs.put_stream(_bounded(request.stream(), limit))
-    body = await hub.blobs.get(raw_digest)
+    # Durable before anything else: the bytes survive whatever happens next. A body of known, modest
+    # size is taken in one piece; others (chunked, large) are streamed to disk as they arrive.
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) <= min(limit, STREAM_ABOVE):
+        body = await request.body()
+        raw_digest, raw_size = await hub.blobs.put(body), len(body)
+    else:
+        raw_digest, raw_size = await hub.blobs.put_stream(_bounded(request.stream(), limit))
+        body = await hub.blobs.get(raw_digest)
     station = hub.as2_station()
-    opened = await asyncio.to_thread(station.open, headers, body)  # the cryptography is CPU-bound
+    if raw_size > INLINE_LIMIT:  # large bodies keep the event loop free; small ones cost less inline
+        opened = await asyncio.to_thread(station.open, headers, body)
+    else:
+        opened = station.open(headers, body)
     message, failure = opened.message, opened.failure
+    payload_digest = await hub.blobs.put(message.payload) if failure is None else raw_digest
+    # Signed before the transaction, so SQLite's single write lock is never held while signing; a
+    # duplicate (rare) gets its own receipt below.
+    receipt = station.receipt(opened)
+    mdn = message.mdn
+    later = receipt is not None and mdn is not None and mdn.mode == "async"
     async with hub.db.transaction() as session:
         earlier = await messages.by_transport_id(
             session, partner=message.as2_from, direction=Direction.INBOUND, transport_id=message.message_id
         )
         if earlier is None:
-            payload_digest = await hub.blobs.put(message.payload) if failure is None else raw_digest
             await messages.record(
                 session,
                 direction=Direction.INBOUND,
@@ -51,19 +68,14 @@ async def receive_as2(request: Request, hub: Annotated[Hub, Depends(hub_of)]) ->
                 error=None if failure is None else f"{failure.disposition}: {failure}",
                 details=_details(opened, raw_digest, raw_size),
             )
-        else:
+        elif failure is None:
             log.info("duplicate AS2 message", message_id=message.message_id, first=earlier.id)
-        receipt = station.receipt(opened, duplicate=earlier is not None and failure is None)
-        mdn = message.mdn
-        later = receipt is not None and mdn is not None and mdn.mode == "async"
+            receipt = station.receipt(opened, duplicate=True)
         if receipt is not None and later and mdn is not None and mdn.url:
             stored = await hub.blobs.put(receipt.body)
             delivery = ReceiptDelivery(url=mdn.url, headers=receipt.headers, body_sha256=stored)
-            await send_receipt.enqueue(
-                session,
-                delivery,
-                idempotency_key=f"as2.receipt:{message.as2_from}:{message.message_id}:{stored}",
-            )
+            key = f"as2.receipt:{message.as2_from}:{message.message_id}:{stored}"
+            await send_receipt.enqueue(session, delivery, idempotency_key=key)
     if failure is not None:
         log.warning("AS2 message refused", partner=message.as2_from, disposition=failure.disposition)
     if receipt is None or later:
