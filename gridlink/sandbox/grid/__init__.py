@@ -1,0 +1,1 @@
+"""A Trading Grid network emulator: token service, Lens and Community Management APIs, mailboxes."""
