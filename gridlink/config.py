@@ -74,6 +74,9 @@ class AS2Settings(BaseModel):
     key_file: Path | None = Field(default=None, description="PEM private key; empty: made in data_dir/as2")
     cert_file: Path | None = Field(default=None, description="PEM certificate of that key")
     max_message_mb: int = Field(default=200, ge=1, le=4096, description="larger AS2 bodies are refused (413)")
+    partners_refresh_seconds: float = Field(
+        default=10.0, ge=0, description="how often saved partners are re-read"
+    )
 
 
 class SandboxSettings(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gridlink.cli import config, db, edi, jobs, messages, sandbox, serve
+from gridlink.cli import config, db, edi, jobs, messages, partners, sandbox, serve
 
 app = typer.Typer(
     name="gridlink",
@@ -21,4 +21,5 @@ app.add_typer(config.app, name="config")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(messages.app, name="messages")
 app.add_typer(edi.app, name="edi")
+app.add_typer(partners.app, name="partners")
 app.add_typer(sandbox.app, name="sandbox")

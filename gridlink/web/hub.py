@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import importlib
+import time
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -12,10 +13,17 @@ from fastapi import Request
 from gridlink.bigcommerce.accounts import StoreAccount, StoreDirectory
 from gridlink.config import Settings, StoreSettings
 from gridlink.engine import Resources
-from gridlink.grid.as2.keys import create_identity, expires_within, load_certificates, load_private_key
+from gridlink.grid.as2.keys import (
+    KeyFileError,
+    create_identity,
+    expires_within,
+    load_certificates,
+    load_private_key,
+)
 from gridlink.grid.as2.message import Identity
 from gridlink.grid.as2.station import Station
 from gridlink.logs import get_logger
+from gridlink.partners.directory import as2_counterpart, load_profiles
 from gridlink.store.blobs import BlobStore, LocalBlobStore
 from gridlink.store.db import Database
 
@@ -35,12 +43,34 @@ class Hub:
     stores: StoreDirectory = field(default_factory=lambda: StoreDirectory({}))
     resources: Resources = field(default_factory=Resources)
     _station: Station | None = None
+    _saved_partners: set[str] = field(default_factory=set)  # AS2 ids that came from saved profiles
+    _partners_read: float = float("-inf")
 
     def as2_station(self) -> Station:
         """The hub's AS2 station, its key loaded (or made, on first use) when first needed."""
         if self._station is None:
             self._station = Station(as2_identity(self.settings))
         return self._station
+
+    async def current_as2_station(self) -> Station:
+        """The station with the AS2 partners of the saved profiles (re-read every few seconds)."""
+        station = self.as2_station()
+        if time.monotonic() - self._partners_read < self.settings.as2.partners_refresh_seconds:
+            return station
+        fresh = {}
+        for profile in await load_profiles(self.db):
+            try:
+                counterpart = as2_counterpart(profile)
+            except KeyFileError as exc:  # one partner's missing certificate must not stop the others
+                log.error("partner AS2 certificate unusable", partner=profile.key, error=str(exc))
+                continue
+            if counterpart is not None:
+                fresh[counterpart.as2_id] = counterpart
+        for gone in self._saved_partners - fresh.keys():
+            station.partners.pop(gone, None)
+        station.partners.update(fresh)
+        self._saved_partners, self._partners_read = set(fresh), time.monotonic()
+        return station
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Hub:

@@ -21,6 +21,8 @@ from gridlink.config import AS2Settings, Settings
 from gridlink.grid.as2.mdn import Receipt, read_mdn, same_mic
 from gridlink.grid.as2.message import Counterpart, Identity, MdnRequest, Outbound, Security, build
 from gridlink.grid.as2.transport import post_message
+from gridlink.partners.directory import FILE, save_profiles
+from gridlink.partners.loading import load
 from gridlink.store.db import Database
 from gridlink.store.models.messages import Message
 from gridlink.web.app import create_app
@@ -92,7 +94,13 @@ async def scene(
     settings = Settings(
         database_url=database_url,
         data_dir=tmp_path,
-        as2=AS2Settings(as2_id="GRIDLINK", key_file=me.key_pem, cert_file=me.cert_pem, max_message_mb=1),
+        as2=AS2Settings(
+            as2_id="GRIDLINK",
+            key_file=me.key_pem,
+            cert_file=me.cert_pem,
+            max_message_mb=1,
+            partners_refresh_seconds=0,  # saved profiles are read on every message
+        ),
     )
     hub = Hub.from_settings(settings)
     supplier = keys["SUPPLIER"]
@@ -231,3 +239,35 @@ async def test_what_is_not_as2_gets_a_400_and_a_body_over_the_limit_a_413(scene:
     assert too_big.status_code == 413
     assert await scene.messages() == []
     await asyncio.sleep(0)
+
+
+async def test_a_partner_from_the_partners_file_is_trusted_once_saved(
+    scene: Scene, keys: dict[str, Keys], tmp_path: Path
+) -> None:
+    newcomer = keys["STRANGER"]
+    outbound = build(
+        EDI,
+        me=Identity("NEWCOMER", newcomer.key, newcomer.cert),
+        partner=scene.hub_for_supplier,
+        security=Security(),
+        mdn=MdnRequest(),
+    )
+    before = await scene.post(outbound)
+    assert before is not None and before.error == "authentication-failed"  # nobody knows NEWCOMER yet
+
+    (tmp_path / "partners.yaml").write_text(
+        "partners:\n  - key: newcomer\n    name: Newcomer Goods\n"
+        "    identity: {x12_qualifier: ZZ, x12_id: NEWCOMER}\n"
+        f"    transport: {{type: as2, url: 'https://as2.newcomer.example/', as2_id: NEWCOMER,"
+        f" certificate: '{newcomer.cert_pem}'}}\n"
+    )
+    await save_profiles(scene.hub.db, load(tmp_path / "partners.yaml"), FILE)
+    again = build(
+        EDI,
+        me=Identity("NEWCOMER", newcomer.key, newcomer.cert),
+        partner=scene.hub_for_supplier,
+        security=Security(),
+        mdn=MdnRequest(),
+    )
+    after = await scene.post(again)
+    assert after is not None and after.ok

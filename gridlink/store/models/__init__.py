@@ -2,6 +2,7 @@
 
 from gridlink.store.models.jobs import Job, JobState
 from gridlink.store.models.messages import Direction, Message, MessageEvent, MessageState, Sequence
+from gridlink.store.models.partners import Partner
 from gridlink.store.models.store_events import EventState, StoreEvent
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "Message",
     "MessageEvent",
     "MessageState",
+    "Partner",
     "Sequence",
     "StoreEvent",
 ]

@@ -38,7 +38,7 @@ async def receive_as2(request: Request, hub: Annotated[Hub, Depends(hub_of)]) ->
     else:
         raw_digest, raw_size = await hub.blobs.put_stream(_bounded(request.stream(), limit))
         body = await hub.blobs.get(raw_digest)
-    station = hub.as2_station()
+    station = await hub.current_as2_station()
     if raw_size > INLINE_LIMIT:  # large bodies keep the event loop free; small ones cost less inline
         opened = await asyncio.to_thread(station.open, headers, body)
     else:
