@@ -86,7 +86,7 @@ class SandboxSettings(BaseModel):
     host: str = "127.0.0.1"
     store_port: int = Field(default=8001, ge=0, le=65535, description="0 picks a free port")
     store_products: int = Field(default=20, ge=0, description="the sandbox store's seeded catalog size")
-    grid_port: int = Field(default=8002, ge=1, le=65535)
+    grid_port: int = Field(default=8002, ge=0, le=65535, description="0 picks a free port")
     grid_sftp_port: int = Field(default=8022, ge=1, le=65535)
 
 

@@ -29,6 +29,7 @@ COMMANDS = [
     ["messages", "list"],
     ["messages", "show"],
     ["partners"],
+    ["sandbox", "grid"],
     ["partners", "check"],
     ["partners", "load"],
     ["partners", "list"],

@@ -13,11 +13,14 @@ from pydantic import SecretStr
 
 from gridlink.config import Settings, StoreSettings
 from gridlink.engine import Worker, registry, run_scheduler
+from gridlink.grid.as2.message import Counterpart
 from gridlink.logs import configure_logging, get_logger
 from gridlink.sandbox.bigcommerce import SandboxStore
 from gridlink.sandbox.bigcommerce import create_app as create_store_app
 from gridlink.sandbox.bigcommerce.app import SandboxConfig
 from gridlink.sandbox.bigcommerce.seed import seed
+from gridlink.sandbox.grid.app import Grid, HubLink, create_grid_app
+from gridlink.sandbox.grid.keys import grid_identity
 from gridlink.store.migrate import current_revision, head_revision, upgrade
 from gridlink.web.app import create_app
 from gridlink.web.hub import Hub, load_job_modules
@@ -69,7 +72,8 @@ async def run_services(settings: Settings, plan: Plan) -> None:
             settings = settings.model_copy(
                 update={"public_url": f"http://{settings.host}:{web_sock.getsockname()[1]}"}
             )
-    if plan.sandbox and settings.sandbox_active:
+    sandboxed = plan.sandbox and settings.sandbox_active  # decided before the sandbox store is added
+    if sandboxed:
         sandbox_store, settings = _sandbox_store(settings)
         services.append(sandbox_store)
     hub = Hub.from_settings(settings)
@@ -78,6 +82,8 @@ async def run_services(settings: Settings, plan: Plan) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
+    if sandboxed:
+        services.append(_sandbox_grid(settings, hub))
     if web_sock is not None:
         app = create_app(hub)
         sock = web_sock
@@ -131,6 +137,29 @@ def _sandbox_store(settings: Settings) -> tuple[Service, Settings]:
         lambda stop: serve(app, sock, stop, log_level=settings.log_level),
         settings.model_copy(update={"stores": [*settings.stores, account]}),
     )
+
+
+def _sandbox_grid(settings: Settings, hub: Hub) -> Service:
+    """The sandbox Trading Grid with its demo partners, trusted by the hub's AS2 station, delivering to it."""
+    sock = _listen(settings.sandbox.host, settings.sandbox.grid_port, "the sandbox Trading Grid")
+    url = f"http://{settings.sandbox.host}:{sock.getsockname()[1]}"
+    me = grid_identity(settings.data_dir / "sandbox")
+    station = hub.as2_station()
+    station.partners[me.as2_id] = Counterpart(me.as2_id, certs=(me.cert,), encrypt_cert=me.cert)
+    as2_id = settings.as2.as2_id
+    link = HubLink(f"ZZ:{as2_id.upper()}", as2_id, settings.public_url + "/as2", station.me.cert)
+    grid = Grid(identity=me, hub=link)
+    grid.add_demo_partners()
+    app = create_grid_app(grid)
+    log.info("sandbox Trading Grid listening", url=url, as2=f"{url}/as2", hub_address=link.address)
+
+    async def service(stop: asyncio.Event) -> None:
+        try:
+            await serve(app, sock, stop, log_level=settings.log_level)
+        finally:
+            await grid.aclose()
+
+    return service
 
 
 async def _supervise(services: list[Service], stop: asyncio.Event) -> None:

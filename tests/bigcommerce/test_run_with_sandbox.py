@@ -1,4 +1,4 @@
-"""`gridlink run` with no store configured starts the sandbox store and serves it end to end."""
+"""`gridlink run` with nothing configured starts the sandbox store and Trading Grid and serves them."""
 
 from __future__ import annotations
 
@@ -37,7 +37,13 @@ def wait_for(check: object, deadline: float, what: str) -> None:
 def test_run_starts_the_sandbox_store_and_receives_its_order_events(tmp_path: Path) -> None:
     log = tmp_path / "run.log"
     process = start_gridlink(
-        ["run"], log, data_dir=str(tmp_path / "data"), port="0", sandbox__store_port="0", log_level="info"
+        ["run"],
+        log,
+        data_dir=str(tmp_path / "data"),
+        port="0",
+        sandbox__store_port="0",
+        sandbox__grid_port="0",
+        log_level="info",
     )
     try:
         deadline = time.monotonic() + 90
@@ -72,5 +78,12 @@ def test_run_starts_the_sandbox_store_and_receives_its_order_events(tmp_path: Pa
             )
             assert created["resource"]["order"]["id"] == order.json()["id"]
             assert created["resource"]["products"][0]["quantity"] == 2
+            grid_url = logged_url(log, "sandbox Trading Grid listening", deadline)
+            token = httpx.post(
+                grid_url + "/v1/oauth2/tokens",
+                params={"grant_type": "client_credentials"},
+                auth=("sandbox-client", "sandbox-secret"),
+            )
+            assert token.status_code == 200 and token.json()["token_type"] == "Bearer"
     finally:
         assert stop(process) == 0, log.read_text()
