@@ -18,10 +18,12 @@ from sqlalchemy import select
 from gridlink.config import AS2Settings, Settings
 from gridlink.documents import Address, Item, OrderLine, Party, PartyRole, PurchaseOrder
 from gridlink.documents.codecs import CodecProfile, encode_purchase_order
+from gridlink.edi.validator import validate
 from gridlink.edi.writer import MemoryNumbers, X12Writer
 from gridlink.edi.writer import Party as EdiParty
 from gridlink.grid.as2.message import Counterpart, Identity, MdnRequest, Security, build
 from gridlink.grid.as2.transport import post_message
+from gridlink.grid.community import CommunityClient
 from gridlink.grid.lens import LensClient, LensQuery
 from gridlink.grid.oauth import TokenSource
 from gridlink.sandbox.grid.app import Grid, HubLink, create_grid_app
@@ -199,3 +201,30 @@ async def test_lens_reports_every_hop_with_the_functional_ack_status(scene: Scen
         "Delivered",
     )
     assert sent.fastatus == "Accepted"  # the supplier's 997 settled it
+
+
+async def test_wrong_control_numbers_reach_the_hub_as_sent(scene: Scene) -> None:
+    scene.grid.add_partner(
+        SUPPLIER, "Acme Supply", Behaviour(misbehave={"wrong_control_numbers"}, invoice=False)
+    )
+    await scene.send(purchase_order())
+    async with scene.hub.db.session() as session:
+        rows = list((await session.execute(select(Message).order_by(Message.id))).scalars())
+    documents = [await scene.hub.blobs.get(row.blob_sha256) for row in rows]
+    assert len(documents) == 3  # 997, 855, 856: the network routes by ISA, it does not check trailers
+    (result,) = validate(documents[1])
+    assert any("IEA" in str(problem) or "control" in str(problem).lower() for problem in result.problems)
+
+
+async def test_the_partners_on_the_network_are_in_the_community_directory(scene: Scene) -> None:
+    scene.grid.add_demo_partners()
+    async with httpx.AsyncClient() as http:
+        tokens = TokenSource(http, scene.grid_url, "sandbox-client", "sandbox-secret")
+        community = CommunityClient(tokens, scene.grid_url, scene.grid.state.company["companyId"])
+        listed = await community.partners()
+    assert {a.address for p in listed for a in p.trading_addresses} == {
+        "ZZ:ACMESUPPLY",
+        "ZZ:DELTA3PL",
+        "ZZ:NORTHDIST",
+        "ZZ:RETURNSCTR",
+    }

@@ -70,6 +70,16 @@ class Grid:
         partner = SimulatedPartner(address, name, self.network, behaviour or Behaviour())
         self.partners[address] = partner
         self.network.join(address, name, partner.deliver)
+        qualifier, _, ident = address.partition(":")
+        self.state.partners = [p for p in self.state.partners if p["partnerCompanyName"] != name]
+        self.state.partners.append(  # what Community Management's partner directory lists
+            {
+                "partnerCompanyId": self.state.new_id("GC"),
+                "partnerCompanyName": name,
+                "tradingAddresses": [{"qualifier": qualifier, "id": ident, "address": address}],
+                "status": "Active",
+            }
+        )
         return partner
 
     def add_demo_partners(self) -> None:
