@@ -57,6 +57,9 @@ def store(
 
 HUB_CERT = typer.Option(..., exists=True, dir_okay=False, help="the hub's AS2 certificate (PEM)")
 KEYS = typer.Option(Path("data/sandbox"), help="where the network keeps its AS2 key pair")
+HUB_SSH_KEY = typer.Option(
+    None, exists=True, dir_okay=False, help="the hub's SSH public key: also serve its mailbox over SFTP"
+)
 
 
 @app.command("grid")
@@ -68,6 +71,7 @@ def grid(
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(8702, help="port to listen on"),
     keys: Path = KEYS,
+    hub_ssh_key: Path = HUB_SSH_KEY,
 ) -> None:
     """Serve the sandbox Trading Grid (AS2 mailbox, demo partners, token, Lens, Community APIs)."""
     me = grid_identity(keys)
@@ -83,11 +87,17 @@ def grid(
     for address, partner in network.partners.items():
         typer.echo(f"  partner {address}: {partner.name}")
 
+    ssh_key = hub_ssh_key.read_text() if hub_ssh_key is not None else None
+
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        if ssh_key is not None:
+            mailbox = await network.open_sftp_mailbox(keys / "mailbox", ssh_key)
+            typer.echo(f"  the hub's mailbox over SFTP: sftp://{host}:{mailbox.port}")
+            typer.echo(f"  its host key (pin it in the hub): {mailbox.public_host_key}")
         try:
             await serve(asgi, sock, stop)
         finally:

@@ -6,6 +6,7 @@ import re
 import time
 from pathlib import Path
 
+import asyncssh
 import httpx
 
 from tests.support.certs import identity
@@ -14,6 +15,8 @@ from tests.support.processes import start_gridlink, stop
 
 def test_the_grid_command_serves_its_mailbox_partners_and_apis(tmp_path: Path) -> None:
     hub = identity("GRIDLINK", tmp_path)
+    ssh_key = tmp_path / "hub_ed25519.pub"
+    ssh_key.write_bytes(asyncssh.generate_private_key("ssh-ed25519").export_public_key())
     log = tmp_path / "grid.log"
     process = start_gridlink(
         [
@@ -27,12 +30,14 @@ def test_the_grid_command_serves_its_mailbox_partners_and_apis(tmp_path: Path) -
             "0",
             "--keys",
             str(tmp_path / "keys"),
+            "--hub-ssh-key",
+            str(ssh_key),
         ],
         log,
     )
     try:
         deadline = time.monotonic() + 60
-        while not re.search(r"on (http://\S+):", log.read_text()) and time.monotonic() < deadline:
+        while "over SFTP" not in log.read_text() and time.monotonic() < deadline:
             assert process.poll() is None, log.read_text()
             time.sleep(0.1)
         found = re.search(r"on (http://\S+):", log.read_text())
@@ -40,6 +45,8 @@ def test_the_grid_command_serves_its_mailbox_partners_and_apis(tmp_path: Path) -
         url = found.group(1)
         output = log.read_text()
         assert "ZZ:ACMESUPPLY" in output and "ZZ:RETURNSCTR" in output
+        sftp = re.search(r"over SFTP: sftp://127\.0\.0\.1:(\d+)", output)
+        assert sftp and int(sftp.group(1)) > 0, output
         assert (tmp_path / "keys" / "grid.cert.pem").exists()
         token = httpx.post(
             url + "/v1/oauth2/tokens",

@@ -9,7 +9,9 @@ endpoint, signed and encrypted, with a synchronous signed receipt expected.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 from cryptography import x509
@@ -20,7 +22,8 @@ from gridlink.grid.as2.station import Station
 from gridlink.grid.as2.transport import DeliveryFailed, post_message
 from gridlink.logs import get_logger
 from gridlink.sandbox.grid.api import create_api_app
-from gridlink.sandbox.grid.network import Network, RoutingError
+from gridlink.sandbox.grid.network import Network, RoutingError, envelope
+from gridlink.sandbox.grid.sftp import MailboxServer
 from gridlink.sandbox.grid.simulated import Behaviour, SimulatedPartner
 from gridlink.sandbox.grid.state import GridState
 
@@ -61,6 +64,7 @@ class Grid:
         self.station = Station(self.identity, {self.hub.as2_id: self._hub_counterpart()})
         self._http = httpx.AsyncClient(timeout=60)
         self._routing: set[asyncio.Task[None]] = set()
+        self._sftp: MailboxServer | None = None
 
     def _hub_counterpart(self) -> Counterpart:
         return Counterpart(self.hub.as2_id, certs=(self.hub.cert,), encrypt_cert=self.hub.cert)
@@ -109,6 +113,20 @@ class Grid:
         except RoutingError as exc:
             log.warning("sandbox grid could not route a file", error=str(exc))
 
+    async def open_sftp_mailbox(self, root: Path, hub_public_key: str) -> MailboxServer:
+        """Serve the hub's mailbox over SFTP too: what the hub renames into outbound/ is routed, and what
+        is addressed to the hub is left in inbound/ instead of being posted over AS2."""
+        server = MailboxServer(root, self.route_later, hub_public_key)
+        await server.start()
+        numbers = itertools.count(1)
+
+        async def to_hub(data: bytes) -> None:
+            await server.deliver(data, f"{envelope(data).control or 'file'}-{next(numbers):06d}.edi")
+
+        self.network.join(self.hub.address, "Gridlink hub", to_hub)
+        self._sftp = server
+        return server
+
     async def drain(self) -> None:
         """Wait until nothing is being routed and no partner is still answering (for tests)."""
         while self._routing or any(p.tasks for p in self.partners.values()):
@@ -121,6 +139,8 @@ class Grid:
         for task in list(self._routing):
             task.cancel()
         await self._http.aclose()
+        if self._sftp is not None:
+            await self._sftp.aclose()
 
 
 def create_grid_app(grid: Grid) -> FastAPI:
