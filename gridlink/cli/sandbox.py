@@ -98,6 +98,7 @@ def grid(
             mailbox = await network.open_sftp_mailbox(keys / "mailbox", ssh_key)
             typer.echo(f"  the hub's mailbox over SFTP: sftp://{host}:{mailbox.port}")
             typer.echo(f"  its host key (pin it in the hub): {mailbox.public_host_key}")
+        network.start()
         try:
             await serve(asgi, sock, stop)
         finally:

@@ -154,6 +154,7 @@ def _sandbox_grid(settings: Settings, hub: Hub) -> Service:
     log.info("sandbox Trading Grid listening", url=url, as2=f"{url}/as2", hub_address=link.address)
 
     async def service(stop: asyncio.Event) -> None:
+        grid.start()
         try:
             await serve(app, sock, stop, log_level=settings.log_level)
         finally:

@@ -230,3 +230,21 @@ def test_we_open_what_openssl_signs_and_encrypts(keys: dict[str, Keys]) -> None:
     hub = counterpart(keys, "hub")
     got = open_message(headers, sealed, station(keys, "supplier"), lambda _: hub)
     assert (got.payload, got.signed, got.encrypted) == (PAYLOAD, True, True)
+
+
+def test_a_payload_that_cannot_be_decoded_is_an_unexpected_processing_error(keys: dict[str, Keys]) -> None:
+    headers = {
+        "as2-from": "HUB",
+        "as2-to": "SUPPLIER",
+        "message-id": "<bad-base64@hub>",
+        "content-type": "application/EDI-X12",
+        "content-transfer-encoding": "base64",
+        "disposition-notification-to": "hub@example.com",
+    }
+    hub = counterpart(keys, "hub", require_signed=False, require_encrypted=False)
+    with pytest.raises(AS2Failure) as failed:
+        open_message(headers, b"this is !!! not base64", station(keys, "supplier"), lambda _: hub)
+    assert failed.value.disposition == "unexpected-processing-error"
+    assert (
+        failed.value.received is not None and failed.value.received.mdn is not None
+    )  # it still gets its MDN

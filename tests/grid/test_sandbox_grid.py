@@ -33,6 +33,7 @@ from gridlink.store.db import Database
 from gridlink.store.models.messages import Message
 from gridlink.web.app import create_app
 from gridlink.web.hub import Hub
+from tests.engine.conftest import eventually
 from tests.support.certs import Identity as Keys
 from tests.support.certs import identity
 from tests.support.edi_validator import check
@@ -228,3 +229,23 @@ async def test_the_partners_on_the_network_are_in_the_community_directory(scene:
         "ZZ:NORTHDIST",
         "ZZ:RETURNSCTR",
     }
+
+
+async def test_a_partner_sends_inventory_notices_on_its_schedule(scene: Scene) -> None:
+    behaviour = Behaviour(inventory_every=0.2, stock={"SKU-1": 40, "SKU-2": 0})
+    partner = scene.grid.add_partner(SUPPLIER, "Acme Supply", behaviour)
+    partner.start()
+
+    async def two_notices() -> bool:
+        return (await scene.received()).count(("846",)) >= 2
+
+    await eventually(two_notices, within=30)
+    await partner.stop()
+    async with scene.hub.db.session() as session:
+        first = (await session.execute(select(Message).order_by(Message.id))).scalars().first()
+    assert first is not None
+    notice = await scene.hub.blobs.get(first.blob_sha256)
+    (result,) = validate(notice)
+    assert result.all_problems() == []
+    assert check({"846": notice}) == {"846": []}
+    assert b"LIN*1*SK*SKU-1~QTY*33*40*EA~" in notice and b"LIN*2*SK*SKU-2~QTY*33*0*EA~" in notice

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -30,7 +30,7 @@ from gridlink.sandbox.grid.state import GridState
 log = get_logger(__name__)
 
 DEMO_PARTNERS = {
-    "ZZ:ACMESUPPLY": ("Acme Supply (supplier)", Behaviour()),
+    "ZZ:ACMESUPPLY": ("Acme Supply (supplier)", Behaviour(inventory_every=300.0)),
     "ZZ:DELTA3PL": ("Delta Logistics (3PL)", Behaviour(acknowledgment="partial", shipments="split")),
     "ZZ:NORTHDIST": ("North Distribution (distributor)", Behaviour(acknowledgment="backorder")),
     "ZZ:RETURNSCTR": ("Returns Center", Behaviour(shipments="none", invoice=False)),
@@ -72,6 +72,7 @@ class Grid:
     def add_partner(self, address: str, name: str, behaviour: Behaviour | None = None) -> SimulatedPartner:
         """Put a simulated partner on the network."""
         partner = SimulatedPartner(address, name, self.network, behaviour or Behaviour())
+        partner.hub_address = self.hub.address
         self.partners[address] = partner
         self.network.join(address, name, partner.deliver)
         qualifier, _, ident = address.partition(":")
@@ -89,7 +90,12 @@ class Grid:
     def add_demo_partners(self) -> None:
         """The supplier, 3PL, distributor and returns center of the demo."""
         for address, (name, behaviour) in DEMO_PARTNERS.items():
-            self.add_partner(address, name, behaviour)
+            self.add_partner(address, name, replace(behaviour, stock=dict(behaviour.stock)))
+
+    def start(self) -> None:
+        """Start the partners' schedules (inventory notices) in the running event loop."""
+        for partner in self.partners.values():
+            partner.start()
 
     async def _to_hub(self, data: bytes) -> None:
         outbound = build(
@@ -138,6 +144,8 @@ class Grid:
         """Stop routing and close connections."""
         for task in list(self._routing):
             task.cancel()
+        for partner in self.partners.values():
+            await partner.stop()
         await self._http.aclose()
         if self._sftp is not None:
             await self._sftp.aclose()

@@ -29,8 +29,9 @@ from gridlink.documents.invoice import Invoice, InvoiceLine
 from gridlink.documents.purchase_order import PurchaseOrder
 from gridlink.documents.ship_notice import Package, ShipNotice, ShippedLine
 from gridlink.edi.ack import acknowledge
-from gridlink.edi.compose import Body
+from gridlink.edi.compose import Body, compose
 from gridlink.edi.navigate import set_bodies
+from gridlink.edi.spec import load_set
 from gridlink.edi.tokenizer import read_segments
 from gridlink.edi.validator import validate
 from gridlink.edi.writer import EdifactWriter, MemoryNumbers, Party, X12Writer
@@ -53,6 +54,8 @@ class Behaviour:
     invoice: bool = True
     late_seconds: float = 2.0  # how late a "late" shipment is (compressed time)
     misbehave: set[Misbehaviour] = field(default_factory=set)
+    inventory_every: float | None = None  # seconds between 846 inventory notices to the hub (None: never)
+    stock: dict[str, int] = field(default_factory=dict)  # SKU -> quantity available; ordered SKUs join it
 
 
 @dataclass
@@ -66,6 +69,41 @@ class SimulatedPartner:
     numbers: MemoryNumbers = field(default_factory=MemoryNumbers)
     received: list[bytes] = field(default_factory=list)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    hub_address: str | None = None  # where inventory notices go
+    _schedule: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Begin sending inventory notices on the behaviour's schedule (in the running event loop)."""
+        if self.behaviour.inventory_every and self.hub_address and self._schedule is None:
+            self._schedule = asyncio.get_running_loop().create_task(self._inventory_loop())
+
+    async def stop(self) -> None:
+        """Stop the schedule."""
+        if self._schedule is not None:
+            self._schedule.cancel()
+            await asyncio.gather(self._schedule, return_exceptions=True)
+            self._schedule = None
+
+    async def _inventory_loop(self) -> None:
+        assert self.behaviour.inventory_every is not None
+        while True:
+            await asyncio.sleep(self.behaviour.inventory_every)
+            try:
+                await self.send_inventory()
+            except Exception:  # a failed notice is retried at the next tick, as a partner's job would
+                log.exception("simulated partner could not send inventory", partner=self.name)
+
+    async def send_inventory(self) -> None:
+        """An 846 with the quantity available of every SKU the partner stocks, to the hub."""
+        if not self.behaviour.stock or self.hub_address is None:
+            return
+        profile = CodecProfile(standard="x12", version="004010")
+        await self._document(
+            ("846", inventory_advice(self.behaviour.stock, profile)),
+            profile,
+            Party(*self.hub_address.split(":", 1)),
+            "IB",
+        )
 
     async def deliver(self, data: bytes) -> None:
         """Take an interchange from the network; answers are sent in the background, as a partner would."""
@@ -106,6 +144,8 @@ class SimulatedPartner:
             except DecodeError as exc:
                 log.warning("simulated partner cannot read a purchase order", error=str(exc))
                 continue
+            for line in order.lines:  # what the hub buys, the partner reports stock of
+                self.behaviour.stock.setdefault(line.item.sku, 100)
             await self._fulfil(order, profile, hub)
 
     async def _fulfil(self, order: PurchaseOrder, profile: CodecProfile, hub: Party) -> None:
@@ -153,6 +193,20 @@ class SimulatedPartner:
 
     async def _send(self, data: bytes) -> None:
         await self.network.route(data)
+
+
+def inventory_advice(stock: dict[str, int], profile: CodecProfile) -> Body:
+    """The body of an 846: quantity available for sale (QTY 33) per SKU."""
+    today = datetime.now(UTC)
+    structure = {
+        "BIA": ["00", "DD", f"INV{today:%Y%m%d%H%M%S}", today.strftime("%Y%m%d")],
+        "LIN": [
+            {"LIN": [str(n), "SK", sku], "QTY": [{"QTY": ["33", str(max(0, quantity)), "EA"]}]}
+            for n, (sku, quantity) in enumerate(sorted(stock.items()), start=1)
+        ],
+        "CTT": [str(len(stock))],
+    }
+    return compose(load_set(profile.standard, profile.version, "846"), structure)
 
 
 def _profile(standard: str, data: bytes) -> CodecProfile:
