@@ -79,6 +79,22 @@ class AS2Settings(BaseModel):
     )
 
 
+class TradingGridSettings(BaseModel):
+    """Access to Trading Grid's APIs (Lens, Community Management); unused while ``api_url`` is empty."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    api_url: str = Field(default="", description="https://apigrid.opentext.com; empty: not used")
+    client_id: str = ""
+    client_secret: SecretStr = SecretStr("")
+    company_id: str = Field(default="", description="the company's BUID in Community Management")
+
+    @property
+    def configured(self) -> bool:
+        """Whether the hub can call the APIs."""
+        return bool(self.api_url and self.client_id and self.company_id)
+
+
 class SandboxSettings(BaseModel):
     """The built-in sandbox store and partner network, started when nothing real is configured."""
 
@@ -113,6 +129,7 @@ class Settings(BaseSettings):
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     stores: list[StoreSettings] = Field(default_factory=list, description="BigCommerce stores served")
     as2: AS2Settings = Field(default_factory=AS2Settings)
+    trading_grid: TradingGridSettings = Field(default_factory=TradingGridSettings)
 
     @classmethod
     def settings_customise_sources(

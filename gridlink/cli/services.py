@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from gridlink.config import Settings, StoreSettings
+from gridlink.config import Settings, StoreSettings, TradingGridSettings
 from gridlink.engine import Worker, registry, run_scheduler
 from gridlink.grid.as2.message import Counterpart
 from gridlink.logs import configure_logging, get_logger
@@ -21,6 +21,7 @@ from gridlink.sandbox.bigcommerce.app import SandboxConfig
 from gridlink.sandbox.bigcommerce.seed import seed
 from gridlink.sandbox.grid.app import Grid, HubLink, create_grid_app
 from gridlink.sandbox.grid.keys import grid_identity
+from gridlink.sandbox.grid.state import GridState
 from gridlink.store.migrate import current_revision, head_revision, upgrade
 from gridlink.web.app import create_app
 from gridlink.web.hub import Hub, load_job_modules
@@ -83,7 +84,18 @@ async def run_services(settings: Settings, plan: Plan) -> None:
         loop.add_signal_handler(sig, stop.set)
 
     if sandboxed:
-        services.append(_sandbox_grid(settings, hub))
+        grid_service, grid_api = _sandbox_grid(settings, hub)
+        services.append(grid_service)
+        if not settings.trading_grid.configured:  # the sandbox's APIs stand in for Trading Grid's
+            access = TradingGridSettings(
+                api_url=grid_api,
+                client_id="sandbox-client",
+                client_secret=SecretStr("sandbox-secret"),
+                company_id=GridState().company["companyId"],
+            )
+            settings = settings.model_copy(update={"trading_grid": access})
+            hub.settings = settings
+            hub.resources.provide(settings)
     if web_sock is not None:
         app = create_app(hub)
         sock = web_sock
@@ -139,7 +151,7 @@ def _sandbox_store(settings: Settings) -> tuple[Service, Settings]:
     )
 
 
-def _sandbox_grid(settings: Settings, hub: Hub) -> Service:
+def _sandbox_grid(settings: Settings, hub: Hub) -> tuple[Service, str]:
     """The sandbox Trading Grid with its demo partners, trusted by the hub's AS2 station, delivering to it."""
     sock = _listen(settings.sandbox.host, settings.sandbox.grid_port, "the sandbox Trading Grid")
     url = f"http://{settings.sandbox.host}:{sock.getsockname()[1]}"
@@ -160,7 +172,7 @@ def _sandbox_grid(settings: Settings, hub: Hub) -> Service:
         finally:
             await grid.aclose()
 
-    return service
+    return service, url
 
 
 async def _supervise(services: list[Service], stop: asyncio.Event) -> None:

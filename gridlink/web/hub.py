@@ -30,7 +30,11 @@ from gridlink.store.db import Database
 log = get_logger(__name__)
 
 # Modules whose import registers the hub's job kinds; a worker must know every kind the web enqueues.
-JOB_MODULES: tuple[str, ...] = ("gridlink.flows.store_events", "gridlink.flows.as2_receipts")
+JOB_MODULES: tuple[str, ...] = (
+    "gridlink.flows.store_events",
+    "gridlink.flows.as2_receipts",
+    "gridlink.flows.partner_directory",
+)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from pathlib import Path
 
@@ -85,5 +86,14 @@ def test_run_starts_the_sandbox_store_and_receives_its_order_events(tmp_path: Pa
                 auth=("sandbox-client", "sandbox-secret"),
             )
             assert token.status_code == 200 and token.json()["token_type"] == "Bearer"
+
+            def directory_imported() -> bool:  # the hourly import ran at start against the sandbox's API
+                with sqlite3.connect(tmp_path / "data" / "gridlink.db") as db:
+                    return db.execute("SELECT count(*) FROM partners").fetchone()[0] == 4
+
+            wait_for(directory_imported, deadline, "the partner directory import")
+            with sqlite3.connect(tmp_path / "data" / "gridlink.db") as db:
+                addresses = {row[0] for row in db.execute("SELECT address FROM partners")}
+            assert addresses == {"ZZ:ACMESUPPLY", "ZZ:DELTA3PL", "ZZ:NORTHDIST", "ZZ:RETURNSCTR"}
     finally:
         assert stop(process) == 0, log.read_text()

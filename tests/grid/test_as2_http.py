@@ -245,14 +245,12 @@ async def test_a_partner_from_the_partners_file_is_trusted_once_saved(
     scene: Scene, keys: dict[str, Keys], tmp_path: Path
 ) -> None:
     newcomer = keys["STRANGER"]
-    outbound = build(
-        EDI,
-        me=Identity("NEWCOMER", newcomer.key, newcomer.cert),
-        partner=scene.hub_for_supplier,
-        security=Security(),
-        mdn=MdnRequest(),
-    )
-    before = await scene.post(outbound)
+
+    def message() -> Outbound:
+        me = Identity("NEWCOMER", newcomer.key, newcomer.cert)
+        return build(EDI, me=me, partner=scene.hub_for_supplier, security=Security(), mdn=MdnRequest())
+
+    before = await scene.post(message())
     assert before is not None and before.error == "authentication-failed"  # nobody knows NEWCOMER yet
 
     (tmp_path / "partners.yaml").write_text(
@@ -262,12 +260,6 @@ async def test_a_partner_from_the_partners_file_is_trusted_once_saved(
         f" certificate: '{newcomer.cert_pem}'}}\n"
     )
     await save_profiles(scene.hub.db, load(tmp_path / "partners.yaml"), FILE)
-    again = build(
-        EDI,
-        me=Identity("NEWCOMER", newcomer.key, newcomer.cert),
-        partner=scene.hub_for_supplier,
-        security=Security(),
-        mdn=MdnRequest(),
-    )
+    again = message()
     after = await scene.post(again)
     assert after is not None and after.ok

@@ -72,11 +72,11 @@ _SIGN_AND_ENCIPHER = x509.KeyUsage(
 
 
 def create_identity(
-    common_name: str, key_path: Path, cert_path: Path, *, days: int = 730
+    common_name: str, key_path: Path, cert_path: Path, *, days: int = 730, key_size: int = 3072
 ) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     """A new RSA-3072 key and a self-signed certificate, written to PEM files (the key readable by the
     owner only): what a fresh hub offers partners until a CA-signed pair is configured."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.now(UTC)
     cert = (

@@ -16,12 +16,7 @@ async def post_message(
     http: httpx.AsyncClient, url: str, outbound: Outbound, partner: Counterpart
 ) -> Receipt | None:
     """POST a message; the synchronous receipt it answered with, or None when the receipt comes later."""
-    try:
-        response = await http.post(url, content=outbound.body, headers=outbound.headers)
-    except httpx.HTTPError as exc:
-        raise DeliveryFailed(f"{url}: {type(exc).__name__}: {exc}") from exc
-    if not 200 <= response.status_code < 300:
-        raise DeliveryFailed(f"{url} answered {response.status_code}: {response.text[:300]}")
+    response = await _post(http, url, outbound)
     if not response.content:
         return None
     headers = {name.lower(): value for name, value in response.headers.items()}
@@ -30,9 +25,14 @@ async def post_message(
 
 async def post_receipt(http: httpx.AsyncClient, url: str, receipt: Outbound) -> None:
     """Deliver an asynchronous MDN to the URL the sender gave."""
+    await _post(http, url, receipt)
+
+
+async def _post(http: httpx.AsyncClient, url: str, outbound: Outbound) -> httpx.Response:
     try:
-        response = await http.post(url, content=receipt.body, headers=receipt.headers)
+        response = await http.post(url, content=outbound.body, headers=outbound.headers)
     except httpx.HTTPError as exc:
         raise DeliveryFailed(f"{url}: {type(exc).__name__}: {exc}") from exc
     if not 200 <= response.status_code < 300:
-        raise DeliveryFailed(f"{url} answered {response.status_code} to a receipt")
+        raise DeliveryFailed(f"{url} answered {response.status_code}: {response.text[:300]}")
+    return response
