@@ -74,28 +74,27 @@ async def run_services(settings: Settings, plan: Plan) -> None:
                 update={"public_url": f"http://{settings.host}:{web_sock.getsockname()[1]}"}
             )
     sandboxed = plan.sandbox and settings.sandbox_active  # decided before the sandbox store is added
+    grid_sock = None
     if sandboxed:
         sandbox_store, settings = _sandbox_store(settings)
         services.append(sandbox_store)
+        grid_sock = _listen(settings.sandbox.host, settings.sandbox.grid_port, "the sandbox Trading Grid")
+        if not settings.trading_grid.configured:  # the sandbox's APIs stand in for Trading Grid's
+            access = TradingGridSettings(
+                api_url=f"http://{settings.sandbox.host}:{grid_sock.getsockname()[1]}",
+                client_id="sandbox-client",
+                client_secret=SecretStr("sandbox-secret"),
+                company_id=GridState().company["companyId"],
+            )
+            settings = settings.model_copy(update={"trading_grid": access})
     hub = Hub.from_settings(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    if sandboxed:
-        grid_service, grid_api = _sandbox_grid(settings, hub)
-        services.append(grid_service)
-        if not settings.trading_grid.configured:  # the sandbox's APIs stand in for Trading Grid's
-            access = TradingGridSettings(
-                api_url=grid_api,
-                client_id="sandbox-client",
-                client_secret=SecretStr("sandbox-secret"),
-                company_id=GridState().company["companyId"],
-            )
-            settings = settings.model_copy(update={"trading_grid": access})
-            hub.settings = settings
-            hub.resources.provide(settings)
+    if grid_sock is not None:
+        services.append(_sandbox_grid(settings, hub, grid_sock))
     if web_sock is not None:
         app = create_app(hub)
         sock = web_sock
@@ -151,9 +150,8 @@ def _sandbox_store(settings: Settings) -> tuple[Service, Settings]:
     )
 
 
-def _sandbox_grid(settings: Settings, hub: Hub) -> tuple[Service, str]:
+def _sandbox_grid(settings: Settings, hub: Hub, sock: socket.socket) -> Service:
     """The sandbox Trading Grid with its demo partners, trusted by the hub's AS2 station, delivering to it."""
-    sock = _listen(settings.sandbox.host, settings.sandbox.grid_port, "the sandbox Trading Grid")
     url = f"http://{settings.sandbox.host}:{sock.getsockname()[1]}"
     me = grid_identity(settings.data_dir / "sandbox")
     station = hub.as2_station()
@@ -172,7 +170,7 @@ def _sandbox_grid(settings: Settings, hub: Hub) -> tuple[Service, str]:
         finally:
             await grid.aclose()
 
-    return service, url
+    return service
 
 
 async def _supervise(services: list[Service], stop: asyncio.Event) -> None:

@@ -8,12 +8,13 @@ from pydantic import BaseModel
 
 from gridlink.bigcommerce import BigCommerceError, reconcile_hooks
 from gridlink.bigcommerce.accounts import StoreDirectory, fetch_resource
-from gridlink.bigcommerce.webhooks import destination_for
+from gridlink.bigcommerce.webhooks import Delivery, destination_for
 from gridlink.config import Settings
 from gridlink.engine import Discard, JobContext, NoPayload, define_job, define_periodic
 from gridlink.logs import get_logger
+from gridlink.store.db import Database
 from gridlink.store.models.store_events import StoreEvent
-from gridlink.store.store_events import mark_fetched
+from gridlink.store.store_events import mark_fetched, record_event
 
 log = get_logger(__name__)
 
@@ -25,6 +26,33 @@ class StoreEventRef(BaseModel):
     """Which recorded event to act on."""
 
     event_id: int
+
+
+async def keep_delivery(db: Database, store_hash: str, delivery: Delivery, body: bytes) -> bool:
+    """Record an authenticated delivery with the job that re-fetches what it names, in one transaction
+    (nothing acknowledged is lost); False when the same event had been recorded already."""
+    resource_type = str(delivery.data.get("type", "")) or None
+    resource_id = str(delivery.data["id"]) if "id" in delivery.data else None
+    async with db.transaction() as session:
+        event_id = await record_event(
+            session,
+            store_hash=store_hash,
+            event_hash=delivery.hash,
+            scope=delivery.scope,
+            created_at=delivery.created_at,
+            body=body,
+            resource_type=resource_type,
+            resource_id=resource_id,
+        )
+        if event_id is not None and resource_type in FOLLOWED and resource_id is not None:
+            await refetch.enqueue(
+                session,
+                StoreEventRef(event_id=event_id),
+                idempotency_key=f"bigcommerce.event:{event_id}",
+                # Jobs about one resource run in arrival order; each re-fetches the current state.
+                ordering_key=f"bigcommerce:{store_hash}:{resource_type}:{resource_id}",
+            )
+    return event_id is not None
 
 
 @define_job("bigcommerce.event", max_attempts=12, backoff=5.0, backoff_cap=1800.0)

@@ -88,8 +88,8 @@ class Scene:
 
     async def send(self, data: bytes) -> None:
         """The hub's AS2 delivery to its Trading Grid mailbox."""
-        grid_side = Counterpart("TRADINGGRID", certs=(self.keys["TRADINGGRID"].cert,))
-        grid_side = Counterpart(grid_side.as2_id, certs=grid_side.certs, encrypt_cert=grid_side.certs[0])
+        grid_cert = self.keys["TRADINGGRID"].cert
+        grid_side = Counterpart("TRADINGGRID", certs=(grid_cert,), encrypt_cert=grid_cert)
         me = Identity("GRIDLINK", self.keys["GRIDLINK"].key, self.keys["GRIDLINK"].cert)
         outbound = build(data, me=me, partner=grid_side, security=Security(), mdn=MdnRequest())
         async with httpx.AsyncClient(timeout=30) as http:

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
-from gridlink.flows.as2_receipts import ReceiptDelivery, send_receipt
-from gridlink.grid.as2.station import Opened
-from gridlink.logs import get_logger
-from gridlink.store import messages
-from gridlink.store.models.messages import Direction, MessageState
+from gridlink.flows.as2_inbound import keep_as2
 from gridlink.web.hub import Hub, hub_of
 
 router = APIRouter(tags=["as2"])
-log = get_logger(__name__)
 
 INLINE_LIMIT = 64 * 1024  # bytes opened on the event loop; a thread hand-off costs more than their crypto
 STREAM_ABOVE = 4 * 2**20  # bodies larger than this (or of unknown length) are streamed to disk
@@ -43,65 +38,10 @@ async def receive_as2(request: Request, hub: Annotated[Hub, Depends(hub_of)]) ->
         opened = await asyncio.to_thread(station.open, headers, body)
     else:
         opened = station.open(headers, body)
-    message, failure = opened.message, opened.failure
-    payload_digest = await hub.blobs.put(message.payload) if failure is None else raw_digest
-    # Signed before the transaction, so SQLite's single write lock is never held while signing; a
-    # duplicate (rare) gets its own receipt below.
-    receipt = station.receipt(opened)
-    mdn = message.mdn
-    later = receipt is not None and mdn is not None and mdn.mode == "async"
-    async with hub.db.transaction() as session:
-        earlier = await messages.by_transport_id(
-            session, partner=message.as2_from, direction=Direction.INBOUND, transport_id=message.message_id
-        )
-        if earlier is None:
-            await messages.record(
-                session,
-                direction=Direction.INBOUND,
-                blob_sha256=payload_digest,
-                size=len(message.payload) if failure is None else raw_size,
-                state=MessageState.RECEIVED if failure is None else MessageState.REJECTED,
-                note="AS2 message received" if failure is None else f"AS2 {failure.disposition}",
-                partner=message.as2_from,
-                transport="as2",
-                transport_id=message.message_id,
-                error=None if failure is None else f"{failure.disposition}: {failure}",
-                details=_details(opened, raw_digest, raw_size),
-            )
-        elif failure is None:
-            log.info("duplicate AS2 message", message_id=message.message_id, first=earlier.id)
-            receipt = station.receipt(opened, duplicate=True)
-        if receipt is not None and later and mdn is not None and mdn.url:
-            stored = await hub.blobs.put(receipt.body)
-            delivery = ReceiptDelivery(url=mdn.url, headers=receipt.headers, body_sha256=stored)
-            key = f"as2.receipt:{message.as2_from}:{message.message_id}:{stored}"
-            await send_receipt.enqueue(session, delivery, idempotency_key=key)
-    if failure is not None:
-        log.warning("AS2 message refused", partner=message.as2_from, disposition=failure.disposition)
+    receipt, later = await keep_as2(hub.db, hub.blobs, station, opened, raw_digest, raw_size)
     if receipt is None or later:
         return Response(status_code=200)
     return Response(content=receipt.body, headers=receipt.headers, status_code=200)
-
-
-def _details(opened: Opened, raw_digest: str, raw_size: int) -> dict[str, Any]:
-    message = opened.message
-    return {
-        "as2": {
-            "message_id": message.message_id,
-            "from": message.as2_from,
-            "to": message.as2_to,
-            "signed": message.signed,
-            "encrypted": message.encrypted,
-            "compressed": message.compressed,
-            "mic": message.mic,
-            "filename": message.filename,
-            "content_type": message.content_type,
-            "mdn": None if message.mdn is None else message.mdn.mode,
-            "disposition": None if opened.failure is None else opened.failure.disposition,
-        },
-        "raw_sha256": raw_digest,
-        "raw_size": raw_size,
-    }
 
 
 async def _bounded(chunks: AsyncIterator[bytes], limit: int) -> AsyncIterator[bytes]:

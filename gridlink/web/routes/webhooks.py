@@ -8,9 +8,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel
 
 from gridlink.bigcommerce.webhooks import HOOK_PATH, Rejected, verify
-from gridlink.flows.store_events import FOLLOWED, StoreEventRef, refetch
+from gridlink.flows.store_events import keep_delivery
 from gridlink.logs import get_logger
-from gridlink.store.store_events import record_event
 from gridlink.web.hub import Hub, hub_of
 
 router = APIRouter(tags=["webhooks"])
@@ -47,30 +46,8 @@ async def bigcommerce_delivery(
         client = request.client.host if request.client else "?"
         log.warning("webhook refused", store=store_hash, reason=str(exc), client=client)
         raise HTTPException(401, "delivery not authenticated") from None
-    resource_type = str(delivery.data.get("type", "")) or None
-    resource_id = str(delivery.data["id"]) if "id" in delivery.data else None
-    # The raw delivery and its job commit together, before the store hears back: nothing acknowledged
-    # is lost, and the event's hash makes a repeated delivery a no-op.
-    async with hub.db.transaction() as session:
-        event_id = await record_event(
-            session,
-            store_hash=store_hash,
-            event_hash=delivery.hash,
-            scope=delivery.scope,
-            created_at=delivery.created_at,
-            body=body,
-            resource_type=resource_type,
-            resource_id=resource_id,
-        )
-        if event_id is not None and resource_type in FOLLOWED and resource_id is not None:
-            await refetch.enqueue(
-                session,
-                StoreEventRef(event_id=event_id),
-                idempotency_key=f"bigcommerce.event:{event_id}",
-                # Jobs about one resource run in arrival order; each re-fetches the current state.
-                ordering_key=f"bigcommerce:{store_hash}:{resource_type}:{resource_id}",
-            )
-    return DeliveryReceipt(status="recorded" if event_id is not None else "duplicate")
+    recorded = await keep_delivery(hub.db, store_hash, delivery, body)
+    return DeliveryReceipt(status="recorded" if recorded else "duplicate")
 
 
 async def _bounded_body(request: Request) -> bytes:
