@@ -28,6 +28,7 @@ class ReturnLine(Document):
     line_number: Annotated[int, Field(ge=1)]
     item: Item
     quantity: Annotated[Quantity, Field(gt=0)]
+    unit: Text = "EA"
     reason: ReturnReason
     note: str | None = None
 

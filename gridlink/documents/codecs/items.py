@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, TypedDict
 
@@ -29,7 +30,16 @@ def x12_ids(item: Item) -> list[str | None]:
 
 def x12_item(seg: Segment, first: int, description: str = "") -> Item | None:
     """The item named by the id pairs of `seg` from position `first` on; None when none names it."""
-    ids = {seg.get(i): seg.get(i + 1) for i in range(first, len(seg.elements) + 1, 2) if seg.get(i)}
+    return x12_item_of(x12_id_pairs(seg, range(first, len(seg.elements) + 1, 2)), description)
+
+
+def x12_id_pairs(seg: Segment, positions: Iterable[int]) -> dict[str, str]:
+    """Product id qualifier -> id, from the pairs starting at `positions`."""
+    return {seg.get(i): seg.get(i + 1) for i in positions if seg.get(i)}
+
+
+def x12_item_of(ids: dict[str, str], description: str = "") -> Item | None:
+    """The item product id pairs name: our SKU, the partner's number, the GTIN; None without a SKU."""
     sku = ids.get("SK") or ids.get("BP") or ids.get("VP") or ids.get("IN")
     if not sku:
         return None
@@ -146,13 +156,16 @@ def x12_baseline(loop: Loop, tag: str, profile: CodecProfile) -> tuple[LineField
     return fields, seg.get(4)
 
 
-def edifact_line_fields(group: Loop, qualifier: str, what: str, profile: CodecProfile) -> LineFields:
-    """A LIN group's line fields, its quantity taken from the QTY with `qualifier` (`what` it is)."""
+def edifact_line_fields(
+    group: Loop, qualifier: str, what: str, profile: CodecProfile, where: str = ""
+) -> LineFields:
+    """A LIN group's line fields, its quantity taken from the QTY with `qualifier` (`what` it is), in
+    the group itself or under the path `where` ("SG12/")."""
     return line_fields(
         f"LIN line {group.value('LIN01')!r}",
         group.value("LIN01"),
         edifact_line_item(group, group.value("IMD04-4") + group.value("IMD04-5")),
-        (group.value(f"QTY[{qualifier}]01-2"), f"QTY {qualifier} {what}"),
-        group.value(f"QTY[{qualifier}]01-3"),
+        (group.value(f"{where}QTY[{qualifier}]01-2"), f"QTY {qualifier} {what}"),
+        group.value(f"{where}QTY[{qualifier}]01-3"),
         profile,
     )
