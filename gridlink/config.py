@@ -95,6 +95,52 @@ class TradingGridSettings(BaseModel):
         return bool(self.api_url and self.client_id and self.company_id)
 
 
+class MailboxSettings(BaseModel):
+    """The hub's Trading Grid mailbox over AS2: documents for partners without a direct link go there."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    as2_url: str = Field(default="", description="the mailbox's AS2 endpoint; empty: no mailbox")
+    as2_id: str = Field(default="TRADINGGRID", min_length=1, max_length=128)
+    certificate: Path | None = Field(default=None, description="the mailbox's certificate (PEM or DER)")
+
+
+class EdiSettings(BaseModel):
+    """The hub's own address in the interchanges it writes (ISA06 / UNB sender)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    x12_qualifier: str = Field(default="ZZ", pattern=r"^[0-9A-Z]{2}$")
+    x12_id: str = Field(default="GRIDLINK", min_length=1, max_length=15)
+    company_name: str = Field(default="Gridlink Demo Retail", min_length=1, description="the buyer on orders")
+
+    @property
+    def address(self) -> str:
+        """The hub's network address, qualifier:id."""
+        return f"{self.x12_qualifier}:{self.x12_id}"
+
+
+class OrderSettings(BaseModel):
+    """How store orders become purchase orders and invoices."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    place_statuses: list[int] = Field(
+        default_factory=lambda: [11],
+        description="order statuses that place purchase orders: Awaiting Fulfillment",
+    )
+    invoice_statuses: list[int] = Field(
+        default_factory=lambda: [2, 10], description="order statuses that send invoices: Shipped, Completed"
+    )
+    routing: dict[str, Any] = Field(
+        default_factory=dict, description="rules and a default partner: which partner supplies which lines"
+    )
+    invoice_to: list[str] = Field(default_factory=list, description="partner keys every invoice goes to")
+    invoice_customer_groups: dict[str, str] = Field(
+        default_factory=dict, description="customer group id -> partner key that is invoiced (B2B customers)"
+    )
+
+
 class SandboxSettings(BaseModel):
     """The built-in sandbox store and partner network, started when nothing real is configured."""
 
@@ -130,6 +176,9 @@ class Settings(BaseSettings):
     stores: list[StoreSettings] = Field(default_factory=list, description="BigCommerce stores served")
     as2: AS2Settings = Field(default_factory=AS2Settings)
     trading_grid: TradingGridSettings = Field(default_factory=TradingGridSettings)
+    mailbox: MailboxSettings = Field(default_factory=MailboxSettings)
+    edi: EdiSettings = Field(default_factory=EdiSettings)
+    orders: OrderSettings = Field(default_factory=OrderSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from gridlink.cli.console import console, fail, with_database
+from gridlink.flows.replay import ReplayRefused, replay
 from gridlink.store import messages
 from gridlink.store.db import Database
 from gridlink.store.models.messages import Direction, Message, MessageEvent, MessageState
@@ -92,3 +93,17 @@ def show_cmd(message_id: int = typer.Argument(..., help="the message's id")) -> 
         arrow = f"{event.from_state or '·'} -> {event.to_state}"
         note = f"  {event.note}" if event.note else ""
         console.print(f"  {event.at.isoformat()}  {arrow}{note}", highlight=False, markup=False)
+
+
+@app.command("replay")
+def replay_cmd(message_id: int = typer.Argument(..., help="the message's id")) -> None:
+    """Process a failed or stalled message again: received ones re-applied, outbound ones re-sent."""
+
+    async def run(db: Database) -> str:
+        return await replay(db, message_id, who="gridlink messages replay")
+
+    try:
+        said = with_database(run)
+    except ReplayRefused as exc:
+        fail(str(exc))
+    console.print(f"{said}; a worker (gridlink run or gridlink worker) does it.", highlight=False)

@@ -9,12 +9,15 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
+from gridlink.cli.demo import demo_profiles, with_demo
 from gridlink.config import Settings, StoreSettings, TradingGridSettings
 from gridlink.engine import Worker, registry, run_scheduler
+from gridlink.flows.routing import load_table
 from gridlink.grid.as2.message import Counterpart
 from gridlink.logs import configure_logging, get_logger
+from gridlink.partners.directory import FILE, save_profiles
 from gridlink.sandbox.bigcommerce import SandboxStore
 from gridlink.sandbox.bigcommerce import create_app as create_store_app
 from gridlink.sandbox.bigcommerce.app import SandboxConfig
@@ -66,6 +69,7 @@ async def run_services(settings: Settings, plan: Plan) -> None:
         await _require_current_schema(settings)
     load_job_modules(settings.worker.job_modules)
     services: list[Service] = list(plan.extra)
+    sandboxes: list[Service] = []  # stopped last: jobs still running at shutdown may be talking to them
     web_sock = None
     if plan.web:
         web_sock = _listen(settings.host, settings.port, "the hub")
@@ -77,7 +81,7 @@ async def run_services(settings: Settings, plan: Plan) -> None:
     grid_sock = None
     if sandboxed:
         sandbox_store, settings = _sandbox_store(settings)
-        services.append(sandbox_store)
+        sandboxes.append(sandbox_store)
         grid_sock = _listen(settings.sandbox.host, settings.sandbox.grid_port, "the sandbox Trading Grid")
         if not settings.trading_grid.configured:  # the sandbox's APIs stand in for Trading Grid's
             access = TradingGridSettings(
@@ -87,14 +91,20 @@ async def run_services(settings: Settings, plan: Plan) -> None:
                 company_id=GridState().company["companyId"],
             )
             settings = settings.model_copy(update={"trading_grid": access})
+        grid_url = f"http://{settings.sandbox.host}:{grid_sock.getsockname()[1]}"
+        me = grid_identity(settings.data_dir / "sandbox")
+        settings = with_demo(settings, grid_url, me.as2_id, settings.data_dir / "sandbox" / "grid.cert.pem")
+    _check_order_rules(settings)
     hub = Hub.from_settings(settings)
+    if sandboxed:
+        await save_profiles(hub.db, demo_profiles(), FILE)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
     if grid_sock is not None:
-        services.append(_sandbox_grid(settings, hub, grid_sock))
+        sandboxes.append(_sandbox_grid(settings, hub, grid_sock))
     if web_sock is not None:
         app = create_app(hub)
         sock = web_sock
@@ -113,11 +123,20 @@ async def run_services(settings: Settings, plan: Plan) -> None:
     if plan.scheduler:
         services.append(lambda stop: run_scheduler(hub.db, stop, registry))
     try:
-        await _supervise(services, stop)
+        await _supervise(services, stop, sandboxes)
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
         await hub.close()
+
+
+def _check_order_rules(settings: Settings) -> None:
+    try:
+        load_table(settings.orders.routing)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise StartupError(f"invalid orders.routing: {where}: {first['msg']}") from None
 
 
 def _listen(host: str, port: int, what: str) -> socket.socket:
@@ -173,10 +192,14 @@ def _sandbox_grid(settings: Settings, hub: Hub, sock: socket.socket) -> Service:
     return service
 
 
-async def _supervise(services: list[Service], stop: asyncio.Event) -> None:
+async def _supervise(services: list[Service], stop: asyncio.Event, last: list[Service]) -> None:
+    """Run every service until ``stop`` is set or one ends; the ``last`` ones are stopped only after
+    the others have finished."""
+    last_stop = asyncio.Event()
     tasks = [asyncio.create_task(service(stop)) for service in services]
+    later = [asyncio.create_task(service(last_stop)) for service in last]
     failure: BaseException | None = None
-    pending = set(tasks)
+    pending = set(tasks) | set(later)
     while pending:
         done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
@@ -184,6 +207,8 @@ async def _supervise(services: list[Service], stop: asyncio.Event) -> None:
                 failure = task.exception()
                 log.error("a service failed; stopping the others", error=repr(failure))
         stop.set()  # one service ending (by failure or by stop) ends them all
+        if all(task.done() for task in tasks):
+            last_stop.set()
     if failure is not None:
         raise failure
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gridlink.flows.as2_receipts import ReceiptDelivery, send_receipt
+from gridlink.flows.inbound import enqueue_receive
 from gridlink.grid.as2.message import Outbound
 from gridlink.grid.as2.station import Opened, Station
 from gridlink.logs import get_logger
@@ -33,7 +34,7 @@ async def keep_as2(
             session, partner=message.as2_from, direction=Direction.INBOUND, transport_id=message.message_id
         )
         if earlier is None:
-            await messages.record(
+            recorded = await messages.record(
                 session,
                 direction=Direction.INBOUND,
                 blob_sha256=payload_digest,
@@ -46,6 +47,8 @@ async def keep_as2(
                 error=None if failure is None else f"{failure.disposition}: {failure}",
                 details=_details(opened, raw_digest, raw_size),
             )
+            if failure is None:
+                await enqueue_receive(session, recorded)
         elif failure is None:
             log.info("duplicate AS2 message", message_id=message.message_id, first=earlier.id)
             receipt = station.receipt(opened, duplicate=True)

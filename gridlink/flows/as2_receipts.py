@@ -22,7 +22,7 @@ class ReceiptDelivery(BaseModel):
 @define_job("as2.send_receipt", max_attempts=12, backoff=10.0, backoff_cap=3600.0)
 async def send_receipt(ctx: JobContext, delivery: ReceiptDelivery) -> None:
     """POST a stored MDN to the sender's receipt URL (a failure is retried with backoff)."""
-    blobs = ctx.resource(BlobStore)  # type: ignore[type-abstract]  # a protocol, provided under its name
+    blobs = ctx.resource(BlobStore)
     body = await blobs.get(delivery.body_sha256)
     receipt = Outbound(delivery.headers.get("Message-ID", ""), delivery.headers, body, mic="")
     async with httpx.AsyncClient(timeout=60.0) as http:

@@ -1,12 +1,22 @@
-"""Files collected from SFTP mailboxes become inbound messages, once each."""
+"""Files collected from partners' SFTP mailboxes become inbound messages, once each."""
 
 from __future__ import annotations
 
-from gridlink.grid.sftp import Collected
+from datetime import timedelta
+
+from gridlink.engine import JobContext, NoPayload, define_periodic
+from gridlink.flows.inbound import enqueue_receive
+from gridlink.flows.transports import sftp_mailbox
+from gridlink.grid.sftp import Collected, MailboxError, collect
+from gridlink.logs import get_logger
+from gridlink.partners.directory import load_profiles
+from gridlink.partners.profiles import SFTPLink
 from gridlink.store import messages
 from gridlink.store.blobs import BlobStore
 from gridlink.store.db import Database
 from gridlink.store.models.messages import Direction, MessageState
+
+log = get_logger(__name__)
 
 
 async def keep_collected(db: Database, blobs: BlobStore, partner: str, file: Collected) -> bool:
@@ -19,7 +29,7 @@ async def keep_collected(db: Database, blobs: BlobStore, partner: str, file: Col
             session, partner=partner, direction=Direction.INBOUND, transport_id=transport_id
         ):
             return False
-        await messages.record(
+        recorded = await messages.record(
             session,
             direction=Direction.INBOUND,
             blob_sha256=digest,
@@ -31,4 +41,28 @@ async def keep_collected(db: Database, blobs: BlobStore, partner: str, file: Col
             transport_id=transport_id,
             details={"sftp": {"name": file.name}},
         )
+        await enqueue_receive(session, recorded)
     return True
+
+
+@define_periodic("partners.collect_sftp", every=timedelta(seconds=5))
+async def collect_sftp(ctx: JobContext, _: NoPayload) -> None:
+    """Collect what every SFTP partner's mailbox holds for the hub."""
+    blobs = ctx.resource(BlobStore)
+    failed = []
+    for profile in await load_profiles(ctx.db):
+        link = profile.transport
+        if not isinstance(link, SFTPLink):
+            continue
+        key = profile.key
+
+        async def store(file: Collected, key: str = key) -> None:
+            await keep_collected(ctx.db, blobs, key, file)
+
+        try:
+            await collect(sftp_mailbox(link), store)
+        except MailboxError as exc:  # one unreachable mailbox must not keep the others uncollected
+            log.warning("SFTP collection failed", partner=key, error=str(exc))
+            failed.append(key)
+    if failed:
+        raise RuntimeError(f"SFTP mailboxes not collected: {', '.join(failed)}")

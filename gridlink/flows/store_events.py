@@ -11,6 +11,7 @@ from gridlink.bigcommerce.accounts import StoreDirectory, fetch_resource
 from gridlink.bigcommerce.webhooks import Delivery, destination_for
 from gridlink.config import Settings
 from gridlink.engine import Discard, JobContext, NoPayload, define_job, define_periodic
+from gridlink.flows.orders import order_changed
 from gridlink.logs import get_logger
 from gridlink.store.db import Database
 from gridlink.store.models.store_events import StoreEvent
@@ -67,6 +68,8 @@ async def refetch(ctx: JobContext, ref: StoreEventRef) -> None:
     client = directory.client(event.store_hash)
     resource = await fetch_resource(client, event.resource_type, event.resource_id)
     await mark_fetched(ctx.session, event, resource)
+    if event.resource_type == "order" and resource is not None:
+        await order_changed(ctx.session, ctx.resource(Settings).orders, event.store_hash, resource["order"])
     log.info(
         "store event fetched",
         store=event.store_hash,

@@ -25,6 +25,10 @@ class MailboxError(Exception):
     """The mailbox could not be reached or did not do what was asked; the message says which and why."""
 
 
+class AlreadyThere(MailboxError):
+    """A file of that name is already in the outbound folder (an earlier upload of the same file)."""
+
+
 @dataclass(frozen=True)
 class Mailbox:
     """Where and how to reach an SFTP mailbox."""
@@ -87,7 +91,8 @@ async def put(mailbox: Mailbox, name: str, data: bytes) -> str:
             async with sftp.open(temporary, "wb") as fh:
                 await fh.write(data)
             if await sftp.exists(final):
-                raise MailboxError(f"{final} already exists on the server; it is not overwritten")
+                await sftp.remove(temporary)
+                raise AlreadyThere(f"{final} already exists on the server; it is not overwritten")
             await sftp.rename(temporary, final)
         except asyncssh.SFTPError as exc:
             raise MailboxError(f"uploading {final}: {exc.reason}") from exc

@@ -96,6 +96,19 @@ class Acknowledgments(_Strict):
     functional: bool = Field(default=True, description="a 997/999/CONTRL for every interchange")
     functional_within_hours: float = Field(default=24, gt=0)
     po_ack_within_hours: float = Field(default=48, gt=0, description="855/ORDRSP after a purchase order")
+    ship_notice_within_hours: float = Field(
+        default=120, gt=0, description="856/DESADV after a purchase order, unless it asks for a ship date"
+    )
+
+
+class CrossReferences(_Strict):
+    """How the partner names what the hub names otherwise."""
+
+    items: dict[str, str] = Field(default_factory=dict, description="our SKU -> the partner's item number")
+    units: dict[str, str] = Field(default_factory=dict, description="our unit -> the partner's: EA -> PCE")
+    carriers: dict[str, str] = Field(
+        default_factory=dict, description="SCAC -> the carrier as the store names it: UPSN -> ups"
+    )
 
 
 class PartnerProfile(_Strict):
@@ -115,6 +128,7 @@ class PartnerProfile(_Strict):
     )
     separators: Separators = Field(default_factory=Separators)
     acknowledgments: Acknowledgments = Field(default_factory=Acknowledgments)
+    cross_references: CrossReferences = Field(default_factory=CrossReferences)
 
 
 class PartnersFile(_Strict):

@@ -96,3 +96,21 @@ async def by_transport_id(
         .limit(1)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def earlier_copy(session: AsyncSession, message: Message) -> Message | None:
+    """An earlier inbound interchange from the same partner with the same control number and bytes."""
+    stmt = (
+        select(Message)
+        .where(
+            Message.partner == message.partner,
+            Message.direction == Direction.INBOUND.value,
+            Message.interchange_control == message.interchange_control,
+            Message.blob_sha256 == message.blob_sha256,
+            Message.set_control.is_(None),  # interchanges, not the sets recorded from them
+            Message.id < message.id,
+        )
+        .order_by(Message.id)
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()

@@ -32,3 +32,8 @@ async def all_partners(session: AsyncSession) -> list[Partner]:
 async def by_address(session: AsyncSession, address: str) -> Partner | None:
     """The partner at a network address (qualifier:id)."""
     return (await session.execute(select(Partner).where(Partner.address == address))).scalar_one_or_none()
+
+
+async def by_key(session: AsyncSession, key: str) -> Partner | None:
+    """The partner saved under ``key``."""
+    return await session.get(Partner, key)

@@ -13,6 +13,7 @@ from fastapi import Request
 from gridlink.bigcommerce.accounts import StoreAccount, StoreDirectory
 from gridlink.config import Settings, StoreSettings
 from gridlink.engine import Resources
+from gridlink.flows.transports import PartnerLinks
 from gridlink.grid.as2.keys import (
     KeyFileError,
     create_identity,
@@ -34,6 +35,12 @@ JOB_MODULES: tuple[str, ...] = (
     "gridlink.flows.store_events",
     "gridlink.flows.as2_receipts",
     "gridlink.flows.partner_directory",
+    "gridlink.flows.inbound",
+    "gridlink.flows.outbound",
+    "gridlink.flows.purchase_orders",
+    "gridlink.flows.invoices",
+    "gridlink.flows.expectations",
+    "gridlink.flows.mailbox",
 )
 
 
@@ -46,6 +53,7 @@ class Hub:
     blobs: BlobStore
     stores: StoreDirectory = field(default_factory=lambda: StoreDirectory({}))
     resources: Resources = field(default_factory=Resources)
+    links: PartnerLinks | None = None
     _station: Station | None = None
     _saved_partners: set[str] = field(default_factory=set)  # AS2 ids that came from saved profiles
     _partners_read: float = float("-inf")
@@ -87,11 +95,15 @@ class Hub:
         hub.resources.provide(db)
         hub.resources.provide(blobs, as_type=BlobStore)
         hub.resources.provide(stores)
+        hub.links = PartnerLinks(settings.mailbox, lambda: hub.as2_station().me)
+        hub.resources.provide(hub.links)
         return hub
 
     async def close(self) -> None:
         """Release connections."""
         await self.stores.aclose()
+        if self.links is not None:
+            await self.links.aclose()
         await self.db.dispose()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 
@@ -96,4 +97,8 @@ def test_run_starts_the_sandbox_store_and_receives_its_order_events(tmp_path: Pa
                 addresses = {row[0] for row in db.execute("SELECT address FROM partners")}
             assert addresses == {"ZZ:ACMESUPPLY", "ZZ:DELTA3PL", "ZZ:NORTHDIST", "ZZ:RETURNSCTR"}
     finally:
-        assert stop(process) == 0, log.read_text()
+        try:
+            assert stop(process) == 0, log.read_text()
+        except subprocess.TimeoutExpired:  # show what it was doing when it would not stop
+            print(log.read_text()[-6000:])
+            raise

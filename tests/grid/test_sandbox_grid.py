@@ -160,7 +160,7 @@ async def test_each_acknowledgment_behaviour_comes_back_to_the_hub(scene: Scene,
         (Behaviour(shipments="split"), [("997",), ("855",), ("856",), ("856",), ("810",)]),
         (Behaviour(shipments="late", late_seconds=0.5), [("997",), ("855",), ("856",), ("810",)]),
         (Behaviour(misbehave={"no_997"}), [("855",), ("856",), ("810",)]),
-        (Behaviour(misbehave={"malformed"}), []),  # the network cannot route garbage: Lens shows it
+        (Behaviour(misbehave={"malformed"}), [("997",), ("855",)]),  # a broken order response, then nothing
         (
             Behaviour(misbehave={"duplicate"}, invoice=False),
             [("997",), ("855",), ("855",), ("856",), ("856",)],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+
+from gridlink.config import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -59,3 +62,25 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: f
         process.kill()
         process.wait()
         raise
+
+
+def settings_for_child(settings: Settings, **more: str) -> dict[str, str]:
+    """``settings`` as the values (for ``start_gridlink``) that give a child process the same hub: the
+    database, data directory, stores (secrets included), AS2 keys, mailbox, EDI identity and order rules."""
+    stores = [
+        store.model_dump(mode="json")
+        | {"token": store.token.get_secret_value(), "client_secret": store.client_secret.get_secret_value()}
+        for store in settings.stores
+    ]
+    return {
+        "database_url": settings.database_url,
+        "data_dir": str(settings.data_dir),
+        "public_url": settings.public_url,
+        "stores": json.dumps(stores),
+        "as2": settings.as2.model_dump_json(),
+        "mailbox": settings.mailbox.model_dump_json(),
+        "edi": settings.edi.model_dump_json(),
+        "orders": settings.orders.model_dump_json(),
+        "log_level": "warning",
+        **more,
+    }

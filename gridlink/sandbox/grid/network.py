@@ -45,7 +45,7 @@ def envelope(data: bytes) -> Envelope:
         raise RoutingError(f"unreadable interchange: {exc}") from exc
     if not segments:
         raise RoutingError("an empty file")
-    head = segments[0]
+    head = segments[1] if segments[0].tag == "UNA" and len(segments) > 1 else segments[0]
     if head.tag == "ISA":
         found = Envelope(
             "x12",

@@ -3,7 +3,8 @@
 A supplier receives an 850/ORDERS and sends back, through the network: the functional acknowledgment
 (997/999/CONTRL), an 855/ORDRSP (accept, partial, substitution, backorder or reject), one or two
 856/DESADV (complete, split, or late) for what it accepted, and an 810/INVOIC. Misbehaviour: a malformed
-file instead of the acknowledgment, every document twice, a wrong IEA control number, no 997.
+order response (an unknown segment, a wrong segment count) and nothing after it, every document twice,
+a wrong IEA control number, no 997.
 """
 
 from __future__ import annotations
@@ -127,9 +128,6 @@ class SimulatedPartner:
         (result,) = validate(data)
         hub = Party(result.sender_qualifier or "ZZ", result.sender)
         misbehave = self.behaviour.misbehave
-        if "malformed" in misbehave:
-            await self._send(b"ISA*00*BROKEN~GS*this is not an interchange")
-            return
         if "no_997" not in misbehave:
             ack = acknowledge(result, numbers=self.numbers)
             if ack is not None:
@@ -150,6 +148,9 @@ class SimulatedPartner:
 
     async def _fulfil(self, order: PurchaseOrder, profile: CodecProfile, hub: Party) -> None:
         answer = acknowledgment(order, self.behaviour.acknowledgment)
+        if "malformed" in self.behaviour.misbehave:  # an order response the hub must reject, and nothing more
+            await self._document(encode_acknowledgment(answer, profile), profile, hub, "PR", broken=True)
+            return
         await self._document(encode_acknowledgment(answer, profile), profile, hub, "PR")
         shipped = {
             line.line_number: line.quantity
@@ -168,7 +169,13 @@ class SimulatedPartner:
             await self._document(encode_invoice(invoice(order, shipped), profile), profile, hub, "IN")
 
     async def _document(
-        self, encoded: tuple[str, Body], profile: CodecProfile, hub: Party, group: str
+        self,
+        encoded: tuple[str, Body],
+        profile: CodecProfile,
+        hub: Party,
+        group: str,
+        *,
+        broken: bool = False,
     ) -> None:
         set_id, body = encoded
         out = io.BytesIO()
@@ -185,6 +192,8 @@ class SimulatedPartner:
             edifact.write_message(set_id, profile.version[0], profile.version[1:], body)
             edifact.close()
         data = out.getvalue()
+        if broken:
+            data = _unknown_segment(data, profile.standard)
         if "wrong_control_numbers" in self.behaviour.misbehave and profile.standard == "x12":
             data = _break_iea(data)
         await self._send(data)
@@ -220,6 +229,14 @@ def _profile(standard: str, data: bytes) -> CodecProfile:
 
 def _isa_version(version: str) -> str:
     return "00501" if version == "005010" else "00401"
+
+
+def _unknown_segment(data: bytes, standard: str) -> bytes:
+    """The interchange with a segment no standard knows before the set trailer (SE/UNT count now wrong)."""
+    x12 = standard == "x12"
+    trailer, extra = (b"SE*", b"ZZZ*NOT A SEGMENT~") if x12 else (b"UNT+", b"ZZZ+NOT A SEGMENT'")
+    head, found, tail = data.rpartition(trailer)
+    return head + extra + found + tail if found else data
 
 
 def _break_iea(data: bytes) -> bytes:

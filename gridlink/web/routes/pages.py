@@ -1,4 +1,4 @@
-"""Server-rendered pages for operators: the first page lists messages with their states."""
+"""Server-rendered pages for operators: the first page lists orders and messages with their states."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from gridlink.store import messages
+from gridlink.store import messages, orders
 from gridlink.store.models.messages import MessageState
 from gridlink.web.hub import Hub, hub_of
 
@@ -22,13 +22,26 @@ ATTENTION = {MessageState.REJECTED.value, MessageState.DEAD.value, MessageState.
 
 @router.get("/", response_class=HTMLResponse)
 async def index(
-    request: Request, hub: Annotated[Hub, Depends(hub_of)], state: MessageState | None = None
+    request: Request,
+    hub: Annotated[Hub, Depends(hub_of)],
+    state: MessageState | None = None,
+    reference: str | None = None,
 ) -> HTMLResponse:
-    """The newest messages, optionally only those in one state."""
+    """The newest purchase orders with their states, what is overdue, and the newest messages
+    (optionally only those in one state)."""
     async with hub.db.session() as session:
-        found = await messages.search(session, state=state, limit=200)
+        found = await messages.search(session, state=state, reference=reference, limit=200)
+        purchase_orders = await orders.recent_purchase_orders(session, limit=100)
+        overdue = [e for e in await orders.expectations(session, overdue=True, limit=50) if e.met_at is None]
     return templates.TemplateResponse(
         request,
         "index.html",
-        {"messages": found, "states": list(MessageState), "selected": state, "attention": ATTENTION},
+        {
+            "messages": found,
+            "purchase_orders": purchase_orders,
+            "overdue": overdue,
+            "states": list(MessageState),
+            "selected": state,
+            "attention": ATTENTION,
+        },
     )

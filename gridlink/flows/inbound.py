@@ -1,0 +1,148 @@
+"""Received interchanges: validated, acknowledged to their sender with a 997/999/TA1/CONTRL, and each
+business document in them handed to the flow that applies it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gridlink.edi.ack import acknowledge
+from gridlink.edi.errors import EdiError
+from gridlink.edi.results import InterchangeResult, SetResult
+from gridlink.edi.validator import validate
+from gridlink.engine import Discard, JobContext, JobKind, define_job
+from gridlink.flows.functional_acks import settle
+from gridlink.flows.order_acknowledgments import apply_acknowledgment
+from gridlink.flows.outbound import ACKNOWLEDGMENTS, MessageRef, record_outbound
+from gridlink.flows.partner_documents import numbered, profile_by_address
+from gridlink.flows.ship_notices import apply_ship_notice
+from gridlink.logs import get_logger
+from gridlink.store import messages
+from gridlink.store.blobs import BlobStore
+from gridlink.store.models.messages import Direction, Message, MessageState
+
+log = get_logger(__name__)
+
+# The flow that applies each kind of business document; kinds without one are kept and acknowledged.
+APPLY: dict[str, JobKind[MessageRef]] = {
+    "855": apply_acknowledgment,
+    "ORDRSP": apply_acknowledgment,
+    "856": apply_ship_notice,
+    "DESADV": apply_ship_notice,
+}
+
+
+async def enqueue_receive(session: Any, message: Message) -> None:
+    """Queue the processing of a just-recorded inbound message (in the transaction that recorded it)."""
+    await receive.enqueue(
+        session,
+        MessageRef(message_id=message.id),
+        idempotency_key=f"receive:{message.id}",
+        # One sender's interchanges are processed in arrival order: a ship notice after its order response.
+        ordering_key=f"receive:{message.partner}",
+    )
+
+
+@define_job("edi.receive", max_attempts=10, backoff=5.0, backoff_cap=600.0)
+async def receive(ctx: JobContext, ref: MessageRef) -> None:
+    """Validate a received interchange, acknowledge it, and queue what applies its documents."""
+    session = ctx.session
+    message = await session.get(Message, ref.message_id)
+    if message is None:
+        raise Discard(f"no message {ref.message_id}")
+    if message.state not in (MessageState.RECEIVED, MessageState.RETRYING):
+        return  # processed already
+    data = await ctx.resource(BlobStore).get(message.blob_sha256)
+    try:
+        results = validate(data)
+    except EdiError as exc:  # not even an envelope to answer to: kept, and shown to an operator
+        await messages.transition(session, message, MessageState.REJECTED, note="unreadable", error=str(exc))
+        return
+    if not results:
+        await messages.transition(session, message, MessageState.REJECTED, error="no interchange in the file")
+        return
+    index = 0
+    for result in results:
+        count = len(result.sets)
+        await _interchange(ctx, message, data, result, list(range(index, index + count)))
+        index += count
+
+
+async def _interchange(
+    ctx: JobContext, message: Message, data: bytes, result: InterchangeResult, indexes: list[int]
+) -> None:
+    session = ctx.session
+    sender = f"{result.sender_qualifier or 'ZZ'}:{result.sender}"
+    profile = await profile_by_address(session, sender)
+    if profile is None:
+        error = f"unknown sender {sender}: no partner has this address"
+        await messages.transition(session, message, MessageState.REJECTED, error=error)
+        return
+    message.partner = profile.key
+    message.document_type = ",".join(dict.fromkeys(s.id for s in result.sets))[:16] or None
+    message.standard, message.sender = result.standard, sender
+    message.receiver = f"{result.receiver_qualifier}:{result.receiver}"
+    message.interchange_control = result.control
+    problems = [f"{where}: {problem}" for where, problem in result.all_problems()]
+    accepted = [s for s in result.sets if s.accepted]
+    state = MessageState.VALIDATED if accepted or not problems else MessageState.REJECTED
+    await messages.transition(
+        session, message, state, note=f"{len(result.sets)} sets", error="\n".join(problems) or None
+    )
+    ack = await numbered(session, profile.key, lambda numbers: acknowledge(result, numbers=numbers))
+    if ack is not None:
+        sent = await record_outbound(session, ctx.resource(BlobStore), profile, ack, reference=None)
+        if state is MessageState.VALIDATED:
+            note = f"{sent.document_type} {sent.interchange_control} queued (message {sent.id})"
+            await messages.transition(session, message, MessageState.ACKNOWLEDGED, note=note)
+    earlier = await messages.earlier_copy(session, message)
+    if earlier is not None:  # the same interchange sent again: acknowledged again, applied once
+        note = f"a copy of message {earlier.id}: its documents are not applied again"
+        await messages.transition(session, message, MessageState.APPLIED, note=note)
+        return
+    sets = [s for s in result.sets if s.id not in ACKNOWLEDGMENTS]
+    if len(sets) < len(result.sets) and result.valid:
+        unmatched = await settle(session, ctx.resource(BlobStore), profile.key, data)
+        note = "acknowledgments applied" + (
+            f"; naming nothing sent: {'; '.join(unmatched)}" if unmatched else ""
+        )
+        await messages.transition(session, message, MessageState.APPLIED, note=note)
+    for set_result, index in zip(result.sets, indexes, strict=True):
+        if set_result.id in ACKNOWLEDGMENTS or not set_result.accepted:
+            continue
+        await _business_set(ctx, message, result, set_result, index)
+
+
+async def _business_set(
+    ctx: JobContext, parent: Message, result: InterchangeResult, found: SetResult, index: int
+) -> None:
+    session = ctx.session
+    version = found.version[:6] if result.standard == "x12" else found.version
+    child = await messages.record(
+        session,
+        direction=Direction.INBOUND,
+        blob_sha256=parent.blob_sha256,
+        size=parent.size,
+        state=MessageState.VALIDATED,
+        note=f"set {index + 1} of interchange message {parent.id}",
+        partner=parent.partner,
+        transport=parent.transport,
+        standard=result.standard,
+        document_type=found.id,
+        sender=parent.sender,
+        receiver=parent.receiver,
+        interchange_control=result.control,
+        set_control=found.control,
+        details={"parent": parent.id, "set_index": index, "version": version},
+    )
+    kind = APPLY.get(found.id)
+    if kind is None:
+        await messages.transition(
+            session, child, MessageState.ACKNOWLEDGED, note=f"kept: no flow applies {found.id} documents yet"
+        )
+        return
+    await kind.enqueue(
+        session,
+        MessageRef(message_id=child.id),
+        idempotency_key=f"apply:{child.id}",
+        ordering_key=f"apply:{parent.partner}",
+    )

@@ -1,0 +1,151 @@
+"""A partner's documents as its profile wants them: standard, version, codes, envelope and the gap-free
+control numbers of each interchange."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridlink.config import EdiSettings
+from gridlink.documents.codecs import CodecProfile
+from gridlink.edi.compose import Body
+from gridlink.edi.delimiters import Delimiters
+from gridlink.edi.writer import ControlNumbers, EdifactWriter, X12Writer
+from gridlink.edi.writer import Party as EdiParty
+from gridlink.partners.profiles import DocumentSetting, PartnerProfile
+from gridlink.store import partners
+from gridlink.store.sequences import next_value
+
+T = TypeVar("T")
+
+# The EDIFACT message of each X12 set the hub trades, and the X12 functional group (GS01) it travels in.
+EDIFACT_OF = {
+    "850": "ORDERS",
+    "855": "ORDRSP",
+    "856": "DESADV",
+    "810": "INVOIC",
+    "846": "INVRPT",
+    "180": "RETANN",
+}
+GROUP_OF = {"850": "PO", "855": "PR", "856": "SH", "810": "IN", "846": "IB", "180": "AN"}
+DEFAULT_SETTING = DocumentSetting(standard="x12", version="004010")
+
+
+class UnknownPartner(LookupError):
+    """No saved profile has this key or address."""
+
+
+async def profile_by_key(session: AsyncSession, key: str) -> PartnerProfile:
+    """The saved profile of partner ``key``."""
+    row = await partners.by_key(session, key)
+    if row is None:
+        raise UnknownPartner(f"no partner {key!r}: load it with `gridlink partners load`")
+    return PartnerProfile.model_validate(row.profile)
+
+
+async def profile_by_address(session: AsyncSession, address: str) -> PartnerProfile | None:
+    """The saved profile of the partner at a network address (qualifier:id), if any."""
+    row = await partners.by_address(session, address)
+    return None if row is None else PartnerProfile.model_validate(row.profile)
+
+
+def document_setting(profile: PartnerProfile, x12_set: str) -> DocumentSetting:
+    """The standard and version ``profile`` trades a document in (X12 004010 unless it says otherwise)."""
+    return profile.documents.get(x12_set) or profile.documents.get(EDIFACT_OF[x12_set]) or DEFAULT_SETTING
+
+
+def codec_profile(profile: PartnerProfile, setting: DocumentSetting) -> CodecProfile:
+    """What the codecs need of a partner for one document."""
+    return CodecProfile(
+        standard=setting.standard, version=setting.version, units=profile.cross_references.units
+    )
+
+
+def codec_for(profile: PartnerProfile, x12_set: str) -> CodecProfile:
+    """The codec profile of one of the partner's documents."""
+    return codec_profile(profile, document_setting(profile, x12_set))
+
+
+class _Counting:
+    """Control numbers that only count what a write takes."""
+
+    def __init__(self) -> None:
+        self.used: Counter[str] = Counter()
+
+    def next(self, scope: str) -> int:
+        self.used[scope] += 1
+        return self.used[scope]
+
+
+class _Allocated:
+    """Control numbers allocated beforehand from the database, handed out in order."""
+
+    def __init__(self, values: dict[str, list[int]]) -> None:
+        self.values = values
+
+    def next(self, scope: str) -> int:
+        return self.values[scope].pop(0)
+
+
+async def numbered(session: AsyncSession, partner: str, write: Callable[[ControlNumbers], T]) -> T:
+    """Run ``write`` with control numbers from the partner's gap-free sequences in ``session``.
+
+    The writers ask for numbers synchronously, so ``write`` runs twice: once counting what it takes,
+    then with exactly that many numbers allocated (a rollback gives them back).
+    """
+    counting = _Counting()
+    write(counting)
+    values = {
+        scope: [await next_value(session, f"edi:{partner}:{scope}") for _ in range(count)]
+        for scope, count in sorted(counting.used.items())
+    }
+    return write(_Allocated(values))
+
+
+def hub_party(edi: EdiSettings) -> EdiParty:
+    """The hub in an envelope."""
+    return EdiParty(edi.x12_qualifier, edi.x12_id)
+
+
+def partner_party(profile: PartnerProfile, standard: str) -> EdiParty:
+    """The partner in an envelope of ``standard``."""
+    ident = profile.identity
+    if standard == "edifact" and ident.edifact_id:
+        return EdiParty(ident.edifact_qualifier or ident.x12_qualifier, ident.edifact_id)
+    return EdiParty(ident.x12_qualifier, ident.x12_id, ident.gs_id or "")
+
+
+def interchange(
+    edi: EdiSettings, profile: PartnerProfile, setting: DocumentSetting, x12_set: str, bodies: list[Body]
+) -> Callable[[ControlNumbers], bytes]:
+    """A writer of one interchange to ``profile`` carrying ``bodies`` (each one set of ``x12_set``)."""
+
+    def write(numbers: ControlNumbers) -> bytes:
+        out = io.BytesIO()
+        receiver = partner_party(profile, setting.standard)
+        if setting.standard == "x12":
+            seps = profile.separators
+            writer = X12Writer(
+                out,
+                sender=hub_party(edi),
+                receiver=receiver,
+                numbers=numbers,
+                delimiters=Delimiters(seps.segment, seps.element, seps.component, seps.repetition),
+                version="00501" if setting.version == "005010" else "00401",
+            )
+            writer.begin_group(GROUP_OF[x12_set], setting.version)
+            for body in bodies:
+                writer.write_set(x12_set, body, setting.version if setting.version == "005010" else None)
+            writer.close()
+        else:
+            edifact = EdifactWriter(out, sender=hub_party(edi), receiver=receiver, numbers=numbers)
+            for body in bodies:
+                edifact.write_message(EDIFACT_OF[x12_set], setting.version[0], setting.version[1:], body)
+            edifact.close()
+        return out.getvalue()
+
+    return write

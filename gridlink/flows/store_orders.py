@@ -1,0 +1,27 @@
+"""A store order as the order flows see it: which one, and its current state when they run."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from gridlink.bigcommerce.accounts import StoreDirectory
+from gridlink.bigcommerce.client import BigCommerceClient
+from gridlink.bigcommerce.models import Order
+from gridlink.engine import JobContext
+
+
+class OrderRef(BaseModel):
+    """A store order."""
+
+    store_hash: str
+    order_id: int
+
+
+async def order_still_in(
+    ctx: JobContext, ref: OrderRef, statuses: list[int]
+) -> tuple[BigCommerceClient, Order] | None:
+    """The store's client and the order as it is now, if its status is still one of ``statuses`` (an
+    order can move on, cancelled say, before its job's turn comes)."""
+    client = ctx.resource(StoreDirectory).client(ref.store_hash)
+    order = await client.order(ref.order_id)
+    return (client, order) if order.status_id in statuses else None

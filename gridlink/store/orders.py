@@ -1,0 +1,153 @@
+"""Keeping purchase orders, shipments, invoices and expectations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridlink.store.base import utcnow
+from gridlink.store.models.orders import (
+    Expectation,
+    ExpectationKind,
+    InvoiceRecord,
+    PurchaseOrderRecord,
+    ShipmentRecord,
+)
+
+
+async def purchase_orders_of(
+    session: AsyncSession, store_hash: str, order_id: int
+) -> list[PurchaseOrderRecord]:
+    """The purchase orders placed for one store order, by partner."""
+    stmt = (
+        select(PurchaseOrderRecord)
+        .where(PurchaseOrderRecord.store_hash == store_hash, PurchaseOrderRecord.order_id == order_id)
+        .order_by(PurchaseOrderRecord.partner)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def purchase_order(session: AsyncSession, partner: str, number: str) -> PurchaseOrderRecord | None:
+    """The purchase order ``number`` sent to ``partner`` (what its answers refer to)."""
+    stmt = (
+        select(PurchaseOrderRecord)
+        .where(PurchaseOrderRecord.partner == partner, PurchaseOrderRecord.number == number)
+        .order_by(PurchaseOrderRecord.id)
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def recent_purchase_orders(session: AsyncSession, limit: int = 100) -> list[PurchaseOrderRecord]:
+    """The newest purchase orders."""
+    stmt = select(PurchaseOrderRecord).order_by(PurchaseOrderRecord.id.desc()).limit(limit)
+    return list((await session.execute(stmt)).scalars())
+
+
+def touch(record: PurchaseOrderRecord, **changes: Any) -> None:
+    """Change a purchase order's fields and its update time."""
+    for name, value in changes.items():
+        setattr(record, name, value)
+    record.updated_at = utcnow()
+
+
+async def shipment(session: AsyncSession, purchase_order_id: int, reference: str) -> ShipmentRecord | None:
+    """The shipment already made for ship notice ``reference`` of a purchase order, if any."""
+    stmt = select(ShipmentRecord).where(
+        ShipmentRecord.purchase_order_id == purchase_order_id, ShipmentRecord.reference == reference
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def shipments_of(session: AsyncSession, purchase_order_id: int) -> list[ShipmentRecord]:
+    """Every shipment made for a purchase order, oldest first."""
+    stmt = (
+        select(ShipmentRecord)
+        .where(ShipmentRecord.purchase_order_id == purchase_order_id)
+        .order_by(ShipmentRecord.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def invoice_for(
+    session: AsyncSession, store_hash: str, order_id: int, partner: str
+) -> InvoiceRecord | None:
+    """The invoice already sent to ``partner`` for a store order, if any."""
+    stmt = select(InvoiceRecord).where(
+        InvoiceRecord.store_hash == store_hash,
+        InvoiceRecord.order_id == order_id,
+        InvoiceRecord.partner == partner,
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def expect(
+    session: AsyncSession,
+    *,
+    message_id: int,
+    partner: str,
+    kind: ExpectationKind,
+    due_at: datetime,
+    reference: str | None = None,
+) -> None:
+    """Expect a document of ``kind`` from ``partner`` about a sent message by ``due_at`` (once per kind)."""
+    stmt = select(func.count()).where(Expectation.message_id == message_id, Expectation.kind == kind.value)
+    if not (await session.execute(stmt)).scalar_one():
+        session.add(
+            Expectation(
+                message_id=message_id, partner=partner, reference=reference, kind=kind.value, due_at=due_at
+            )
+        )
+
+
+async def meet(
+    session: AsyncSession,
+    *,
+    partner: str,
+    kind: ExpectationKind,
+    reference: str | None = None,
+    message_id: int | None = None,
+) -> int:
+    """Mark what ``partner`` owed (about a reference or a sent message) as met; how many were.
+
+    One met after its due time is marked overdue too, if the periodic check had not done so yet.
+    """
+    now = utcnow()
+    stmt = update(Expectation).where(
+        Expectation.partner == partner, Expectation.kind == kind.value, Expectation.met_at.is_(None)
+    )
+    if reference is not None:
+        stmt = stmt.where(Expectation.reference == reference)
+    if message_id is not None:
+        stmt = stmt.where(Expectation.message_id == message_id)
+    late = stmt.where(Expectation.due_at < now, Expectation.overdue_at.is_(None))
+    await session.execute(late.values(overdue_at=now))
+    result = await session.execute(stmt.values(met_at=now))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def mark_overdue(session: AsyncSession, now: datetime) -> list[Expectation]:
+    """Expectations past due and not met, marked overdue now (each is reported once)."""
+    stmt = (
+        select(Expectation)
+        .where(Expectation.met_at.is_(None), Expectation.overdue_at.is_(None), Expectation.due_at < now)
+        .order_by(Expectation.due_at)
+        .limit(1000)
+    )
+    found = list((await session.execute(stmt)).scalars())
+    for expectation in found:
+        expectation.overdue_at = now
+    return found
+
+
+async def expectations(
+    session: AsyncSession, *, overdue: bool = False, limit: int = 100
+) -> list[Expectation]:
+    """The newest expectations (only the overdue ones, when asked)."""
+    stmt = select(Expectation).order_by(Expectation.id.desc()).limit(limit)
+    if overdue:
+        stmt = stmt.where(Expectation.overdue_at.is_not(None))
+    return list((await session.execute(stmt)).scalars())
