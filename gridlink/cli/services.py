@@ -15,7 +15,6 @@ from gridlink.cli.demo import demo_profiles, with_demo
 from gridlink.config import Settings, StoreSettings, TradingGridSettings
 from gridlink.engine import Worker, registry, run_scheduler
 from gridlink.flows.routing import load_table
-from gridlink.grid.as2.message import Counterpart
 from gridlink.logs import configure_logging, get_logger
 from gridlink.partners.directory import FILE, save_profiles
 from gridlink.sandbox.bigcommerce import SandboxStore
@@ -173,8 +172,7 @@ def _sandbox_grid(settings: Settings, hub: Hub, sock: socket.socket) -> Service:
     """The sandbox Trading Grid with its demo partners, trusted by the hub's AS2 station, delivering to it."""
     url = f"http://{settings.sandbox.host}:{sock.getsockname()[1]}"
     me = grid_identity(settings.data_dir / "sandbox")
-    station = hub.as2_station()
-    station.partners[me.as2_id] = Counterpart(me.as2_id, certs=(me.cert,), encrypt_cert=me.cert)
+    station = hub.as2_station()  # trusts the grid: it is the hub's mailbox (see with_demo)
     as2_id = settings.as2.as2_id
     link = HubLink(f"ZZ:{as2_id.upper()}", as2_id, settings.public_url + "/as2", station.me.cert)
     grid = Grid(identity=me, hub=link)

@@ -3,31 +3,43 @@ business document in them handed to the flow that applies it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
+
+from gridlink.documents.codecs import CodecProfile, decode_acknowledgment, decode_ship_notice
 from gridlink.edi.ack import acknowledge
 from gridlink.edi.errors import EdiError
+from gridlink.edi.navigate import set_bodies
 from gridlink.edi.results import InterchangeResult, SetResult
+from gridlink.edi.segment import Segment
+from gridlink.edi.tokenizer import read_segments
 from gridlink.edi.validator import validate
 from gridlink.engine import Discard, JobContext, JobKind, define_job
 from gridlink.flows.functional_acks import settle
 from gridlink.flows.order_acknowledgments import apply_acknowledgment
 from gridlink.flows.outbound import ACKNOWLEDGMENTS, MessageRef, record_outbound
-from gridlink.flows.partner_documents import numbered, profile_by_address
+from gridlink.flows.partner_documents import codec_profile, numbered, profile_by_address
+from gridlink.flows.received_sets import AnswersPurchaseOrder
 from gridlink.flows.ship_notices import apply_ship_notice
 from gridlink.logs import get_logger
+from gridlink.partners.profiles import DocumentSetting, PartnerProfile
 from gridlink.store import messages
 from gridlink.store.blobs import BlobStore
 from gridlink.store.models.messages import Direction, Message, MessageState
 
 log = get_logger(__name__)
 
-# The flow that applies each kind of business document; kinds without one are kept and acknowledged.
-APPLY: dict[str, JobKind[MessageRef]] = {
-    "855": apply_acknowledgment,
-    "ORDRSP": apply_acknowledgment,
-    "856": apply_ship_notice,
-    "DESADV": apply_ship_notice,
+# The flow that applies each kind of business document, and how to read the purchase order it answers;
+# kinds without one are kept and acknowledged.
+APPLY: dict[
+    str, tuple[JobKind[MessageRef], Callable[[list[Segment], CodecProfile], AnswersPurchaseOrder]]
+] = {
+    "855": (apply_acknowledgment, decode_acknowledgment),
+    "ORDRSP": (apply_acknowledgment, decode_acknowledgment),
+    "856": (apply_ship_notice, decode_ship_notice),
+    "DESADV": (apply_ship_notice, decode_ship_notice),
 }
 
 
@@ -37,8 +49,9 @@ async def enqueue_receive(session: Any, message: Message) -> None:
         session,
         MessageRef(message_id=message.id),
         idempotency_key=f"receive:{message.id}",
-        # One sender's interchanges are processed in arrival order: a ship notice after its order response.
-        ordering_key=f"receive:{message.partner}",
+        # Copies of one file are processed in arrival order, so that the later is known as a copy; the
+        # documents in them are put in order per purchase order when they are applied.
+        ordering_key=f"receive:{message.blob_sha256}",
     )
 
 
@@ -54,6 +67,7 @@ async def receive(ctx: JobContext, ref: MessageRef) -> None:
     data = await ctx.resource(BlobStore).get(message.blob_sha256)
     try:
         results = validate(data)
+        bodies = set_bodies(read_segments(data))
     except EdiError as exc:  # not even an envelope to answer to: kept, and shown to an operator
         await messages.transition(session, message, MessageState.REJECTED, note="unreadable", error=str(exc))
         return
@@ -63,12 +77,17 @@ async def receive(ctx: JobContext, ref: MessageRef) -> None:
     index = 0
     for result in results:
         count = len(result.sets)
-        await _interchange(ctx, message, data, result, list(range(index, index + count)))
+        await _interchange(ctx, message, data, result, bodies, list(range(index, index + count)))
         index += count
 
 
 async def _interchange(
-    ctx: JobContext, message: Message, data: bytes, result: InterchangeResult, indexes: list[int]
+    ctx: JobContext,
+    message: Message,
+    data: bytes,
+    result: InterchangeResult,
+    bodies: list[list[Segment]],
+    indexes: list[int],
 ) -> None:
     session = ctx.session
     sender = f"{result.sender_qualifier or 'ZZ'}:{result.sender}"
@@ -109,14 +128,23 @@ async def _interchange(
     for set_result, index in zip(result.sets, indexes, strict=True):
         if set_result.id in ACKNOWLEDGMENTS or not set_result.accepted:
             continue
-        await _business_set(ctx, message, result, set_result, index)
+        body = bodies[index] if index < len(bodies) else []
+        await _business_set(ctx, message, profile, result, set_result, index, body)
 
 
 async def _business_set(
-    ctx: JobContext, parent: Message, result: InterchangeResult, found: SetResult, index: int
+    ctx: JobContext,
+    parent: Message,
+    profile: PartnerProfile,
+    result: InterchangeResult,
+    found: SetResult,
+    index: int,
+    body: list[Segment],
 ) -> None:
     session = ctx.session
     version = found.version[:6] if result.standard == "x12" else found.version
+    applier = APPLY.get(found.id)
+    reference = _answered(applier[1], body, profile, result.standard, version) if applier else None
     child = await messages.record(
         session,
         direction=Direction.INBOUND,
@@ -132,17 +160,33 @@ async def _business_set(
         receiver=parent.receiver,
         interchange_control=result.control,
         set_control=found.control,
+        reference=reference,
         details={"parent": parent.id, "set_index": index, "version": version},
     )
-    kind = APPLY.get(found.id)
-    if kind is None:
+    if applier is None:
         await messages.transition(
             session, child, MessageState.ACKNOWLEDGED, note=f"kept: no flow applies {found.id} documents yet"
         )
         return
-    await kind.enqueue(
+    await applier[0].enqueue(
         session,
         MessageRef(message_id=child.id),
         idempotency_key=f"apply:{child.id}",
-        ordering_key=f"apply:{parent.partner}",
+        # The answers about one purchase order are applied in arrival order; others side by side.
+        ordering_key=f"apply:{parent.partner}:{reference or child.id}",
     )
+
+
+def _answered(
+    decode: Callable[[list[Segment], CodecProfile], AnswersPurchaseOrder],
+    body: list[Segment],
+    profile: PartnerProfile,
+    standard: str,
+    version: str,
+) -> str | None:
+    """The purchase order a document answers, or None when it cannot be read (its job says why)."""
+    try:
+        setting = DocumentSetting.model_validate({"standard": standard, "version": version})
+        return decode(body, codec_profile(profile, setting)).po_number[:64]
+    except (ValidationError, EdiError):
+        return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.config import Settings
@@ -97,59 +97,74 @@ async def record_outbound(
 @define_job("edi.deliver", max_attempts=15, backoff=10.0, backoff_cap=3600.0)
 async def deliver(ctx: JobContext, ref: MessageRef) -> None:
     """Send an outbound interchange over its partner's transport (again, when it was replayed)."""
-    message = await ctx.session.get(Message, ref.message_id)
-    if message is None or message.partner is None:
-        raise Discard(f"no outbound message {ref.message_id}")
-    if message.state not in (MessageState.VALIDATED, MessageState.RETRYING):
-        return  # delivered already: this is a repeat of a job that finished
-    profile = await profile_by_key(ctx.session, message.partner)
-    data = await ctx.resource(BlobStore).get(message.blob_sha256)
-    name = f"{message.document_type or 'edi'}-{message.interchange_control}-{message.id}.edi"
+    # Read outside the job's transaction: the partner may answer while the send is under way, and what
+    # follows must see that answer (on SQLite a transaction keeps the snapshot of its first read).
+    async with ctx.db.session() as peek:
+        sending = await peek.get(Message, ref.message_id)
+        if sending is None or sending.partner is None:
+            raise Discard(f"no outbound message {ref.message_id}")
+        if sending.state not in (MessageState.VALIDATED, MessageState.RETRYING):
+            return  # delivered already: this is a repeat of a job that finished
+        profile = await profile_by_key(peek, sending.partner)
+    data = await ctx.resource(BlobStore).get(sending.blob_sha256)
+    name = f"{sending.document_type or 'edi'}-{sending.interchange_control}-{sending.id}.edi"
     try:
         delivered = await ctx.resource(PartnerLinks).send(
-            profile, data, standard=message.standard or "x12", name=name
+            profile, data, standard=sending.standard or "x12", name=name
         )
     except (DeliveryFailed, MailboxError) as exc:
         # Kept in its own transaction: the job's rolls back with the failure.
         final = ctx.is_last_attempt
         async with ctx.db.transaction() as session:
-            failed = await session.get(Message, message.id)
+            failed = await session.get(Message, sending.id)
             assert failed is not None
             to = MessageState.DEAD if final else MessageState.RETRYING
             await messages.transition(
                 session, failed, to, note=f"attempt {ctx.attempt} failed", error=str(exc)
             )
         raise
+    message = await ctx.session.get(Message, sending.id, with_for_update=True)
+    assert message is not None
     message.transport_id = delivered.transport_id[:255]
     message.error = None
-    await messages.transition(ctx.session, message, MessageState.DELIVERED, note=delivered.note)
+    if message.state in (MessageState.VALIDATED, MessageState.RETRYING):
+        await messages.transition(ctx.session, message, MessageState.DELIVERED, note=delivered.note)
+    else:  # its acknowledgment was settled while the receipt was on its way back
+        note = f"{delivered.note} (its acknowledgment came first)"
+        await messages.transition(ctx.session, message, MessageState(message.state), note=note)
     await _expect_answers(ctx.session, profile, message)
 
 
 async def _expect_answers(session: AsyncSession, profile: PartnerProfile, message: Message) -> None:
-    """What the partner owes back now that it has the document, by when (from its profile)."""
+    """What the partner owes back now that it has the document, by when (from its profile); what came
+    back already (answers can overtake the delivery's own bookkeeping) is expected and met at once."""
     now = utcnow()
     due = profile.acknowledgments
+    expected: list[tuple[ExpectationKind, float, bool]] = []
     if due.functional and message.document_type not in ACKNOWLEDGMENTS:
-        await orders.expect(
-            session,
-            message_id=message.id,
-            partner=profile.key,
-            kind=ExpectationKind.FUNCTIONAL_ACK,
-            due_at=now + timedelta(hours=due.functional_within_hours),
-            reference=message.reference,
+        acknowledged = message.state in (MessageState.ACKNOWLEDGED, MessageState.DEAD)
+        expected.append((ExpectationKind.FUNCTIONAL_ACK, due.functional_within_hours, acknowledged))
+    if message.document_type in PURCHASE_ORDERS:
+        # Only a purchase order still just sent becomes delivered: an answer may have moved it on.
+        await session.execute(
+            update(PurchaseOrderRecord)
+            .where(
+                PurchaseOrderRecord.message_id == message.id,
+                PurchaseOrderRecord.state == PurchaseOrderState.SENT.value,
+            )
+            .values(state=PurchaseOrderState.DELIVERED.value, updated_at=now)
         )
-    if message.document_type not in PURCHASE_ORDERS:
-        return
-    record = (
-        await session.execute(select(PurchaseOrderRecord).where(PurchaseOrderRecord.message_id == message.id))
-    ).scalar_one_or_none()
-    if record is not None and record.state == PurchaseOrderState.SENT:
-        orders.touch(record, state=PurchaseOrderState.DELIVERED.value)
-    for kind, hours in (
-        (ExpectationKind.PO_ACK, due.po_ack_within_hours),
-        (ExpectationKind.SHIP_NOTICE, due.ship_notice_within_hours),
-    ):
+        record = (
+            await session.execute(
+                select(PurchaseOrderRecord).where(PurchaseOrderRecord.message_id == message.id)
+            )
+        ).scalar_one_or_none()
+        state = PurchaseOrderState(record.state) if record else PurchaseOrderState.DELIVERED
+        answered = state not in (PurchaseOrderState.SENT, PurchaseOrderState.DELIVERED)
+        shipped = state in (PurchaseOrderState.SHIPPED, PurchaseOrderState.PARTIALLY_SHIPPED)
+        expected.append((ExpectationKind.PO_ACK, due.po_ack_within_hours, answered))
+        expected.append((ExpectationKind.SHIP_NOTICE, due.ship_notice_within_hours, shipped))
+    for kind, hours, met in expected:
         await orders.expect(
             session,
             message_id=message.id,
@@ -157,4 +172,5 @@ async def _expect_answers(session: AsyncSession, profile: PartnerProfile, messag
             kind=kind,
             due_at=now + timedelta(hours=hours),
             reference=message.reference,
+            met=met,
         )

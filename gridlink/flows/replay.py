@@ -42,7 +42,8 @@ async def replay(db: Database, message_id: int, *, who: str = "an operator") -> 
         elif message.set_control is None:
             kind, what = receive, "validated, acknowledged and applied again"
         else:
-            kind, what = APPLY.get(message.document_type or ""), "applied again"
+            applier = APPLY.get(message.document_type or "")
+            kind, what = (applier[0] if applier else None), "applied again"
         if kind is None:
             raise ReplayRefused(f"no flow applies {message.document_type} documents")
         history = await messages.history(session, message.id)

@@ -92,13 +92,20 @@ async def expect(
     kind: ExpectationKind,
     due_at: datetime,
     reference: str | None = None,
+    met: bool = False,
 ) -> None:
-    """Expect a document of ``kind`` from ``partner`` about a sent message by ``due_at`` (once per kind)."""
+    """Expect a document of ``kind`` from ``partner`` about a sent message by ``due_at`` (once per kind);
+    ``met`` when it has come already."""
     stmt = select(func.count()).where(Expectation.message_id == message_id, Expectation.kind == kind.value)
     if not (await session.execute(stmt)).scalar_one():
         session.add(
             Expectation(
-                message_id=message_id, partner=partner, reference=reference, kind=kind.value, due_at=due_at
+                message_id=message_id,
+                partner=partner,
+                reference=reference,
+                kind=kind.value,
+                due_at=due_at,
+                met_at=utcnow() if met else None,
             )
         )
 

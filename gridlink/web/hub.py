@@ -21,7 +21,7 @@ from gridlink.grid.as2.keys import (
     load_certificates,
     load_private_key,
 )
-from gridlink.grid.as2.message import Identity
+from gridlink.grid.as2.message import Counterpart, Identity
 from gridlink.grid.as2.station import Station
 from gridlink.logs import get_logger
 from gridlink.partners.directory import as2_counterpart, load_profiles
@@ -62,6 +62,11 @@ class Hub:
         """The hub's AS2 station, its key loaded (or made, on first use) when first needed."""
         if self._station is None:
             self._station = Station(as2_identity(self.settings))
+            mailbox = self.settings.mailbox
+            if mailbox.as2_url and mailbox.certificate is not None:  # the network delivers partners' files
+                cert = load_certificates(mailbox.certificate)[0]
+                grid = Counterpart(mailbox.as2_id, certs=(cert,), encrypt_cert=cert)
+                self._station.partners[mailbox.as2_id] = grid
         return self._station
 
     async def current_as2_station(self) -> Station:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from gridlink.config import AS2Settings, MailboxSettings, OrderSettings, Settings, StoreSettings
 from gridlink.engine import registry, run_scheduler
-from gridlink.grid.as2.message import Counterpart, Identity
+from gridlink.grid.as2.message import Identity
 from gridlink.partners.directory import FILE, save_profiles
 from gridlink.partners.profiles import PartnerProfile, SFTPLink
 from gridlink.sandbox.grid.app import Grid, HubLink, create_grid_app
@@ -145,9 +145,6 @@ async def running_loop(
     hub = Hub.from_settings(settings)
     hub.stores.retry = FAST
     hub.stores.http = sandbox.contract.http(timeout=30)  # the hub's store calls are checked too
-    hub.as2_station().partners["TRADINGGRID"] = Counterpart(
-        "TRADINGGRID", certs=(network.cert,), encrypt_cert=network.cert
-    )
     grid = Grid(
         identity=Identity("TRADINGGRID", network.key, network.cert),
         hub=HubLink("ZZ:GRIDLINK", "GRIDLINK", f"{hub_url}/as2", me.cert),

@@ -1,0 +1,263 @@
+"""Order to cash throughput and latency: store orders placed in the sandbox store, their webhooks taken by
+the hub, one purchase order per order sent over AS2 to a simulated supplier on the sandbox Trading Grid,
+which answers each with a 997, an 855, an 856 and an 810 (so the hub also receives, acknowledges and
+applies four documents per order, and creates a shipment in the store).
+
+Measured: sustained orders/s (orders placed as fast as the store takes them; from the first webhook
+received until the hub has done everything for all of them: purchase orders delivered and every answer
+received, acknowledged and applied), and p50/p99 latency from the webhook's arrival to the purchase order's
+delivery (the supplier's AS2 receipt) at half that rate. On SQLite the hub is one process
+(`gridlink run`: web, worker, scheduler); on PostgreSQL it is `gridlink web` and two `gridlink worker`
+processes. The sandbox store and grid run in this process. The last line printed is one JSON object.
+
+    .venv/bin/python -m bench.order_to_cash [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+from pydantic import SecretStr
+from sqlalchemy import func, select
+
+from gridlink.config import AS2Settings, MailboxSettings, OrderSettings, Settings, StoreSettings
+from gridlink.grid.as2.message import Identity
+from gridlink.logs import configure_logging
+from gridlink.partners.directory import FILE, save_profiles
+from gridlink.sandbox.bigcommerce import SandboxStore
+from gridlink.sandbox.bigcommerce import create_app as create_store_app
+from gridlink.sandbox.bigcommerce.app import SandboxConfig
+from gridlink.sandbox.grid.app import Grid, HubLink, create_grid_app
+from gridlink.sandbox.grid.simulated import Behaviour
+from gridlink.store.db import Database
+from gridlink.store.migrate import upgrade
+from gridlink.store.models.jobs import Job
+from gridlink.store.models.messages import Message, MessageEvent
+from gridlink.store.models.orders import PurchaseOrderRecord
+from gridlink.store.models.store_events import StoreEvent
+from gridlink.web.serve import bind_socket
+from tests.flows.loop import ADDRESS, profile
+from tests.support.certs import identity
+from tests.support.postgres import temporary_database
+from tests.support.processes import settings_for_child, start_gridlink
+from tests.support.servers import running_server
+
+SUPPLIER = "ZZ:ACMESUPPLY"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def hub_settings(base: Path, database_url: str, store_url: str, grid_url: str, port: int) -> Settings:
+    """The hub's configuration: the sandbox store, the grid as its mailbox, every line to the supplier."""
+    return Settings(
+        database_url=database_url,
+        data_dir=base / "data",
+        port=port,
+        public_url=f"http://127.0.0.1:{port}",
+        stores=[
+            StoreSettings(
+                hash="bench",
+                token=SecretStr("sandbox-token"),
+                client_secret=SecretStr("sandbox-secret"),
+                api_url=store_url,
+            )
+        ],
+        as2=AS2Settings(key_file=base / "GRIDLINK.key.pem", cert_file=base / "GRIDLINK.cert.pem"),
+        mailbox=MailboxSettings(
+            as2_url=f"{grid_url}/as2", as2_id="TRADINGGRID", certificate=base / "TRADINGGRID.cert.pem"
+        ),
+        orders=OrderSettings(routing={"default": "acme"}),
+        log_level="warning",
+    )
+
+
+async def delivered_latencies(db: Database, since: int) -> list[tuple[float, float]]:
+    """(webhook received, purchase order delivered) per purchase order placed after order ``since``."""
+    async with db.session() as session:
+        rows = (
+            await session.execute(
+                select(PurchaseOrderRecord.order_id, MessageEvent.at)
+                .join(Message, Message.id == PurchaseOrderRecord.message_id)
+                .join(MessageEvent, MessageEvent.message_id == Message.id)
+                .where(MessageEvent.to_state == "delivered", PurchaseOrderRecord.order_id > since)
+            )
+        ).all()
+        events = (
+            await session.execute(
+                select(StoreEvent.resource_id, StoreEvent.received_at).where(
+                    StoreEvent.scope == "store/order/created"
+                )
+            )
+        ).all()
+    received = {int(r): at.timestamp() for r, at in events if r}
+    return [(received[o], at.timestamp()) for o, at in rows if o in received]
+
+
+async def run_one(kind: str, database_url: str, orders: int, latency_seconds: float) -> dict[str, float]:
+    """Throughput and latency of one deployment (``sqlite`` or ``postgres``)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        keys = {name: identity(name, base) for name in ("GRIDLINK", "TRADINGGRID")}
+        store = SandboxStore("bench")
+        product = store.add_product("Anvil", "A-1", 12.5)
+        store.adjust("absolute", [{"location_id": 1, "sku": "A-1", "quantity": 1_000_000}])
+        customer = store.add_customer("buyer@example.com", "Ada", "Buyer", "Acme")
+        store_app = create_store_app(
+            store, SandboxConfig(quota=100_000, window=30.0, webhook_time_scale=0.0001)
+        )
+        port = free_port()
+        async with AsyncExitStack() as stack:
+            store_url = await stack.enter_async_context(running_server(store_app))
+            grid_sock = bind_socket("127.0.0.1", 0)
+            grid_url = f"http://127.0.0.1:{grid_sock.getsockname()[1]}"
+            settings = hub_settings(base, database_url, store_url, grid_url, port)
+            database_url = settings.database_url  # SQLite: the file in the data directory
+            network = keys["TRADINGGRID"]
+            grid = Grid(
+                identity=Identity("TRADINGGRID", network.key, network.cert),
+                hub=HubLink("ZZ:GRIDLINK", "GRIDLINK", f"{settings.public_url}/as2", keys["GRIDLINK"].cert),
+            )
+            grid.add_partner(SUPPLIER, "Acme Supply", Behaviour())
+            await stack.enter_async_context(running_server(create_grid_app(grid), sock=grid_sock))
+            await asyncio.to_thread(upgrade, database_url)
+            db = Database(database_url)
+            stack.push_async_callback(db.dispose)
+            await save_profiles(db, [profile("acme", SUPPLIER)], FILE)
+            env = settings_for_child(settings, port=str(port), sandbox__enabled="false")
+            log = base / "hub.log"
+            if kind == "sqlite":
+                processes = [start_gridlink(["run"], log, **env)]
+            else:
+                processes = [
+                    start_gridlink(["web"], log, **env),
+                    start_gridlink(["worker", "--concurrency", "16"], log, **env),
+                    start_gridlink(["worker", "--concurrency", "16", "--no-scheduler"], log, **env),
+                ]
+            try:
+                await until(lambda: len(store.hooks) >= 3, log)  # the hub pointed the store at itself
+
+                async def place(count: int, rate: float | None) -> int:
+                    start = time.monotonic()
+                    last = 0
+                    for n in range(count):
+                        if rate:
+                            await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
+                        elif n % 20 == 0:
+                            await asyncio.sleep(0)  # let the store's webhook dispatcher run
+                        last = int(
+                            store.place_order(
+                                customer["id"], [(int(product["base_variant_id"]), 1)], ADDRESS
+                            )["id"]
+                        )
+                    return last
+
+                async def finished(since: int, count: int) -> list[tuple[float, float]]:
+                    while True:
+                        done = await delivered_latencies(db, since)
+                        if len(done) >= count:
+                            return done
+                        check(processes, log)
+                        await asyncio.sleep(0.2)
+
+                async def quiet() -> float:
+                    """When everything is done: every answer received, acknowledged and applied."""
+                    while True:
+                        await grid.drain()
+                        async with db.session() as session:
+                            busy = (
+                                await session.execute(
+                                    select(func.count()).where(
+                                        Job.state.in_(["available", "running"]),
+                                        Job.idempotency_key.not_like("periodic:%"),
+                                    )
+                                )
+                            ).scalar_one()
+                        if not busy and not grid._routing:
+                            return time.time()
+                        check(processes, log)
+                        await asyncio.sleep(0.2)
+
+                first = max(store.orders, default=0)
+                await place(orders, None)
+                burst = await finished(first, orders)
+                # Sustained: until the whole loop is done with every order, not only its purchase order.
+                rate = orders / (await quiet() - min(r for r, _ in burst))
+                mark = max(store.orders)
+                paced = max(10, int(rate / 2 * latency_seconds))
+                await place(paced, rate / 2)
+                measured = await finished(mark, paced)
+                latencies = sorted((d - r) * 1000 for r, d in measured)
+                return {
+                    "orders_per_s": round(rate, 1),
+                    "paced_orders": paced,
+                    "paced_rate": round(rate / 2, 1),
+                    "p50_ms": round(statistics.median(latencies), 1),
+                    "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
+                }
+            finally:
+                await grid.aclose()  # no answers left in flight to a hub that is stopping
+                for process in processes:
+                    os.killpg(process.pid, signal.SIGTERM)
+                for process in processes:
+                    try:
+                        process.wait(timeout=60)
+                    except subprocess.TimeoutExpired:
+                        os.killpg(process.pid, signal.SIGKILL)
+
+
+async def until(check_: object, log: Path, within: float = 60.0) -> None:
+    assert callable(check_)
+    deadline = time.monotonic() + within
+    while not check_():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the hub did not start:\n{log.read_text()[-3000:]}")  # noqa: ASYNC240
+        await asyncio.sleep(0.1)
+
+
+def check(processes: list[subprocess.Popen[bytes]], log: Path) -> None:
+    if any(p.poll() is not None for p in processes):
+        raise RuntimeError(f"a hub process ended:\n{log.read_text()[-3000:]}")
+
+
+async def main_async(quick: bool) -> dict[str, float]:
+    orders, seconds = (150, 6.0) if quick else (1000, 30.0)
+    result: dict[str, float] = {}
+    sqlite = await run_one("sqlite", "", orders, seconds)
+    print(f"sqlite   (1 process):    {sqlite}", flush=True)
+    with temporary_database() as url:
+        postgres = await run_one("postgres", url, orders, seconds)
+    print(f"postgres (web + 2 workers): {postgres}", flush=True)
+    for name, numbers in (("sqlite", sqlite), ("postgres", postgres)):
+        result[f"{name}_orders_per_s"] = numbers["orders_per_s"]
+        result[f"{name}_p50_ms"] = numbers["p50_ms"]
+        result[f"{name}_p99_ms"] = numbers["p99_ms"]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer orders: under a minute")
+    args = parser.parse_args()
+    configure_logging("warning", "console")
+    random.seed(1)
+    print(json.dumps(asyncio.run(main_async(args.quick))))
+
+
+if __name__ == "__main__":
+    main()
