@@ -199,7 +199,7 @@ async def run_one(kind: str, database_url: str, orders: int, latency_seconds: fl
                 # Sustained: until the whole loop is done with every order, not only its purchase order.
                 rate = orders / (await quiet() - min(r for r, _ in burst))
                 mark = max(store.orders)
-                paced = max(10, int(rate / 2 * latency_seconds))
+                paced = max(5, int(rate / 2 * latency_seconds))
                 await place(paced, rate / 2)
                 measured = await finished(mark, paced)
                 latencies = sorted((d - r) * 1000 for r, d in measured)
@@ -236,7 +236,7 @@ def check(processes: list[subprocess.Popen[bytes]], log: Path) -> None:
 
 
 async def main_async(quick: bool) -> dict[str, float]:
-    orders, seconds = (150, 6.0) if quick else (1000, 30.0)
+    orders, seconds = (16, 4.0) if quick else (600, 30.0)
     result: dict[str, float] = {}
     sqlite = await run_one("sqlite", "", orders, seconds)
     print(f"sqlite   (1 process):    {sqlite}", flush=True)

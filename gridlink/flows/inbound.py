@@ -23,9 +23,10 @@ from gridlink.flows.outbound import ACKNOWLEDGMENTS, MessageRef, record_outbound
 from gridlink.flows.partner_documents import codec_profile, numbered, profile_by_address
 from gridlink.flows.received_sets import AnswersPurchaseOrder
 from gridlink.flows.ship_notices import apply_ship_notice
+from gridlink.flows.store_orders import order_key
 from gridlink.logs import get_logger
 from gridlink.partners.profiles import DocumentSetting, PartnerProfile
-from gridlink.store import messages
+from gridlink.store import messages, orders
 from gridlink.store.blobs import BlobStore
 from gridlink.store.models.messages import Direction, Message, MessageState
 
@@ -168,12 +169,16 @@ async def _business_set(
             session, child, MessageState.ACKNOWLEDGED, note=f"kept: no flow applies {found.id} documents yet"
         )
         return
+    record = await orders.purchase_order(session, profile.key, reference) if reference else None
     await applier[0].enqueue(
         session,
         MessageRef(message_id=child.id),
         idempotency_key=f"apply:{child.id}",
-        # The answers about one purchase order are applied in arrival order; others side by side.
-        ordering_key=f"apply:{parent.partner}:{reference or child.id}",
+        # Answers are applied in arrival order with every other job of their store order (the suppliers
+        # of one order all write its notes and status); other orders' side by side.
+        ordering_key=(
+            order_key(record.store_hash, record.order_id) if record else f"apply:{profile.key}:{child.id}"
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gridlink.config import OrderSettings
 from gridlink.flows.invoices import send_invoices
 from gridlink.flows.purchase_orders import place
-from gridlink.flows.store_orders import OrderRef
+from gridlink.flows.store_orders import OrderRef, order_key
 
 
 async def order_changed(
@@ -19,7 +19,7 @@ async def order_changed(
     """Queue what the order's status calls for, in the caller's transaction."""
     status, order_id = order.get("status_id"), int(order["id"])
     ref = OrderRef(store_hash=store_hash, order_id=order_id)
-    ordering = f"order:{store_hash}:{order_id}"
+    ordering = order_key(store_hash, order_id)
     if status in rules.place_statuses:
         await place.enqueue(
             session, ref, idempotency_key=f"place:{store_hash}:{order_id}", ordering_key=ordering

@@ -17,6 +17,11 @@ class OrderRef(BaseModel):
     order_id: int
 
 
+def order_key(store_hash: str, order_id: int) -> str:
+    """The ordering key of every job about one store order: they run one at a time, in order."""
+    return f"order:{store_hash}:{order_id}"
+
+
 async def order_still_in(
     ctx: JobContext, ref: OrderRef, statuses: list[int]
 ) -> tuple[BigCommerceClient, Order] | None:

@@ -91,6 +91,8 @@ async def test_killing_the_worker_loses_and_duplicates_nothing(
             assert len(shipments) == 2, (order_id, shipments)
             assert all(line["quantity_shipped"] == line["quantity"] for line in store.lines[order_id])
             assert store.orders[order_id]["status_id"] == 2
+            notes = store.orders[order_id]["staff_notes"]  # both suppliers' answers, each once
+            assert notes.count("-ACME order response") == notes.count("-DELTA order response") == 1, notes
         assert len(await loop.shipments()) == 2 * ORDERS
         invoices = await loop.invoices()
         assert sorted(i.order_id for i in invoices) == sorted(placed)  # one each

@@ -132,11 +132,11 @@ class SimulatedPartner:
             ack = acknowledge(result, numbers=self.numbers)
             if ack is not None:
                 await self._send(ack)
-        profile = _profile(result.standard, data)
         for body in set_bodies(read_segments(data)):
             set_id = body[0].get(1) if body[0].tag == "ST" else body[0].get(2, 1)
-            if set_id not in ("850", "ORDERS"):
+            if set_id not in ("850", "ORDERS"):  # acknowledgments and invoices need no answer
                 continue
+            profile = _profile(result.standard, data)
             try:
                 order = decode_purchase_order(body, profile)
             except DecodeError as exc:
