@@ -45,7 +45,7 @@ async def test_killing_the_worker_loses_and_duplicates_nothing(
         log = tmp_path / "worker.log"
 
         def start() -> subprocess.Popen[bytes]:
-            return start_gridlink(["worker", "--concurrency", "8", "--no-scheduler"], log, **env)
+            return start_gridlink(["worker", "--concurrency", "16", "--no-scheduler"], log, **env)
 
         worker = start()
         try:
