@@ -4,9 +4,9 @@ business document in them handed to the flow that applies it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.documents.codecs import CodecProfile, decode_acknowledgment, decode_ship_notice
 from gridlink.edi.ack import acknowledge
@@ -44,7 +44,7 @@ APPLY: dict[
 }
 
 
-async def enqueue_receive(session: Any, message: Message) -> None:
+async def enqueue_receive(session: AsyncSession, message: Message) -> None:
     """Queue the processing of a just-recorded inbound message (in the transaction that recorded it)."""
     await receive.enqueue(
         session,

@@ -20,15 +20,6 @@ from gridlink.store.blobs import BlobStore
 from gridlink.store.models.messages import Message, MessageState
 from gridlink.store.models.orders import PurchaseOrderRecord
 
-X12_OF = {
-    "ORDRSP": "855",
-    "DESADV": "856",
-    "INVOIC": "810",
-    "INVRPT": "846",
-    "ORDERS": "850",
-    "RETANN": "180",
-}
-
 
 @dataclass
 class ReceivedSet:

@@ -150,11 +150,12 @@ async def mark_overdue(session: AsyncSession, now: datetime) -> list[Expectation
     return found
 
 
-async def expectations(
-    session: AsyncSession, *, overdue: bool = False, limit: int = 100
-) -> list[Expectation]:
-    """The newest expectations (only the overdue ones, when asked)."""
-    stmt = select(Expectation).order_by(Expectation.id.desc()).limit(limit)
-    if overdue:
-        stmt = stmt.where(Expectation.overdue_at.is_not(None))
+async def overdue(session: AsyncSession, *, limit: int = 100) -> list[Expectation]:
+    """The newest expectations that are overdue and still not met."""
+    stmt = (
+        select(Expectation)
+        .where(Expectation.overdue_at.is_not(None), Expectation.met_at.is_(None))
+        .order_by(Expectation.id.desc())
+        .limit(limit)
+    )
     return list((await session.execute(stmt)).scalars())

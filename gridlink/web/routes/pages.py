@@ -32,7 +32,7 @@ async def index(
     async with hub.db.session() as session:
         found = await messages.search(session, state=state, reference=reference, limit=200)
         purchase_orders = await orders.recent_purchase_orders(session, limit=100)
-        overdue = [e for e in await orders.expectations(session, overdue=True, limit=50) if e.met_at is None]
+        overdue = await orders.overdue(session, limit=50)
     return templates.TemplateResponse(
         request,
         "index.html",
