@@ -20,6 +20,15 @@ ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg
 SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 COMMIT_HOOKS_KEY = "gridlink.after_commit"
 SQLITE_BUSY_TIMEOUT = 30.0  # seconds a SQLite writer waits for the write lock before it fails
+# Per-connection PostgreSQL settings. A worker killed mid-transaction leaves a backend behind that only
+# notices its client is gone when it next reads from it: one waiting on a lock would keep its own locks
+# until that lock came free; the server now checks the socket every few seconds while a query runs. A
+# client that hangs with a transaction open (a stopped process, a lost network) has it ended for it
+# after ten minutes, far longer than any job holds one, so its row locks cannot stall the hub for good.
+POSTGRES_SERVER_SETTINGS = {
+    "client_connection_check_interval": "2000",
+    "idle_in_transaction_session_timeout": "600000",
+}
 
 
 def _normalise(url: str | URL, drivers: dict[str, str]) -> URL:
@@ -77,7 +86,11 @@ class Database:
         # pool, and the engine retries what failed.
         kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": False}
         if self.dialect == "postgresql":
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size)
+            kwargs.update(
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                connect_args={"server_settings": POSTGRES_SERVER_SETTINGS},
+            )
         else:
             kwargs.update(
                 pool_size=pool_size, max_overflow=pool_size, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}

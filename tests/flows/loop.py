@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncssh
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from gridlink.config import AS2Settings, MailboxSettings, OrderSettings, Settings, StoreSettings
 from gridlink.engine import registry, run_scheduler
@@ -21,6 +21,7 @@ from gridlink.partners.directory import FILE, save_profiles
 from gridlink.partners.profiles import PartnerProfile, SFTPLink
 from gridlink.sandbox.grid.app import Grid, HubLink, create_grid_app
 from gridlink.sandbox.grid.simulated import Behaviour
+from gridlink.store.models.jobs import Job
 from gridlink.store.models.messages import Message
 from gridlink.store.models.orders import (
     Expectation,
@@ -62,7 +63,7 @@ class Loop:
         dispatcher = self.sandbox.app.state.dispatcher
 
         async def quiet() -> bool:
-            await self.grid.drain()
+            await asyncio.wait_for(self.grid.drain(), 60)
             await asyncio.wait_for(dispatcher.drain(), 30)
             if not await all_finished(self.hub.db):
                 return False
@@ -75,7 +76,32 @@ class Loop:
                 and (await all_finished(self.hub.db))
             )
 
-        await eventually(quiet, within=within)
+        try:
+            await eventually(quiet, within=within)
+        except (AssertionError, TimeoutError) as exc:
+            raise AssertionError(f"the loop did not settle ({exc!r}):\n{await self.diagnosis()}") from exc
+
+    async def diagnosis(self) -> str:
+        """What is still going on: unfinished jobs and, on PostgreSQL, transactions open a while."""
+        lines = []
+        async with self.hub.db.session() as session:
+            unfinished = select(Job).where(Job.state.not_in(["succeeded", "dead"])).order_by(Job.id).limit(20)
+            for job in (await session.execute(unfinished)).scalars():
+                lines.append(
+                    f"job {job.id} {job.kind} {job.state} attempt {job.attempt} key {job.ordering_key}"
+                    f" run_at {job.run_at} lease {job.lease_until} error {job.last_error!r}"
+                )
+            if not self.hub.db.is_sqlite:
+                activity = text(
+                    "SELECT pid, state, wait_event_type, wait_event, now() - xact_start, left(query, 200)"
+                    " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    " AND xact_start < now() - interval '5 seconds'"
+                )
+                lines.extend(f"backend {tuple(row)}" for row in (await session.execute(activity)).all())
+        routing = len(self.grid._routing)
+        answering = {address: len(p.tasks) for address, p in self.grid.partners.items() if p.tasks}
+        lines.append(f"grid: {routing} routing, partners answering {answering}")
+        return "\n".join(lines)
 
     async def rows(self, model: type[Any], *where: Any) -> list[Any]:
         """Every row of ``model`` matching ``where``, by id."""

@@ -65,19 +65,19 @@ async def test_killing_the_worker_loses_and_duplicates_nothing(
                 if n % 25 == 24:
                     await asyncio.sleep(rng.uniform(0.2, 1.5))
                     os.killpg(worker.pid, signal.SIGKILL)  # wherever it is: mid-job, mid-commit, mid-send
-                    worker.wait()
+                    await asyncio.to_thread(worker.wait)  # the loop keeps serving meanwhile
                     kills += 1
                     worker = start()
             for _ in range(3):  # and a few more while the answers come back
                 await asyncio.sleep(rng.uniform(1.0, 3.0))
                 os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait()
+                await asyncio.to_thread(worker.wait)
                 kills += 1
                 worker = start()
             await loop.settle(within=900)
         finally:
             os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=60)
+            await asyncio.to_thread(worker.wait, 60)
         assert kills == 11
 
         purchase_orders = await loop.purchase_orders()
