@@ -67,6 +67,7 @@ class Message(Base):
         Index("ix_messages_reference", "reference"),
         Index("ix_messages_controls", "partner", "direction", "interchange_control", "set_control"),
         Index("ix_messages_transport_id", "partner", "direction", "transport_id"),
+        Index("ix_messages_group_control", "partner", "direction", "group_control"),
     )
 
 

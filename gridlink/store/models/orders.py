@@ -48,6 +48,8 @@ class PurchaseOrderRecord(Base):
         UniqueConstraint("store_hash", "order_id", "partner"),
         UniqueConstraint("store_hash", "number"),
         Index("ix_purchase_orders_state", "state", "id"),
+        Index("ix_purchase_orders_number", "partner", "number"),
+        Index("ix_purchase_orders_message", "message_id"),
     )
 
 
