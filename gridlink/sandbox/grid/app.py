@@ -136,7 +136,8 @@ class Grid:
     async def drain(self) -> None:
         """Wait until nothing is being routed and no partner is still answering (for tests)."""
         while self._routing or any(p.tasks for p in self.partners.values()):
-            await asyncio.gather(*self._routing, return_exceptions=True)
+            if self._routing:  # wait, not gather: a caller's timeout must not cancel the routing itself
+                await asyncio.wait(set(self._routing))
             for partner in self.partners.values():
                 await partner.drain()
 

@@ -115,8 +115,8 @@ class SimulatedPartner:
 
     async def drain(self) -> None:
         """Wait until every answer has been sent (for tests)."""
-        while self.tasks:
-            await asyncio.gather(*self.tasks, return_exceptions=True)
+        while self.tasks:  # wait, not gather: a caller's timeout must not cancel the answers
+            await asyncio.wait(set(self.tasks))
 
     async def _answer(self, data: bytes) -> None:
         try:
