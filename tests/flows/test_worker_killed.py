@@ -27,6 +27,7 @@ ORDERS = 200
 ACME, DELTA = "ZZ:ACMESUPPLY", "ZZ:DELTA3PL"
 
 
+@pytest.mark.timeout(1800)  # about 5 minutes; room for a slow shared machine (settling may take 15)
 async def test_killing_the_worker_loses_and_duplicates_nothing(
     db: Database, sandbox: Sandbox, database_url: str, tmp_path: Path, keys: dict[str, Keys]
 ) -> None:
