@@ -18,7 +18,7 @@ from gridlink.edi.writer import ControlNumbers, EdifactWriter, X12Writer
 from gridlink.edi.writer import Party as EdiParty
 from gridlink.partners.profiles import DocumentSetting, PartnerProfile
 from gridlink.store import partners
-from gridlink.store.sequences import next_value
+from gridlink.store.sequences import next_values
 
 T = TypeVar("T")
 
@@ -100,7 +100,7 @@ async def numbered(session: AsyncSession, partner: str, write: Callable[[Control
     counting = _Counting()
     write(counting)
     values = {
-        scope: [await next_value(session, f"edi:{partner}:{scope}") for _ in range(count)]
+        scope: list(await next_values(session, f"edi:{partner}:{scope}", count))
         for scope, count in sorted(counting.used.items())
     }
     return write(_Allocated(values))
