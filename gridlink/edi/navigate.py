@@ -50,15 +50,10 @@ class Loop:
     def find_all(self, path: str) -> list[str | Segment | Loop]:
         """Everything ``path`` names: values when it ends in an element, else segments or loops."""
         nodes: list[Segment | Loop] = [self]
-        steps = path.split("/")
-        for index, step in enumerate(steps):
-            match = _STEP.match(step)
-            if match is None:
-                raise PathError(f"{path!r}: step {step!r} is not NAME, NAME[Q], NAMEnn or NAMEnn-m")
-            name, qualifier, element = match["name"], match["qualifier"], match["element"]
+        steps = parse_path(path)
+        for index, (step_name, qualifier, step_element) in enumerate(steps):
+            name, element = step_name, step_element
             last = index == len(steps) - 1
-            if element and not last:
-                raise PathError(f"{path!r}: only the last step may name an element")
             found = _step(nodes, name, qualifier, prefer_loop=not last or not element)
             if last and not found and not element and name[-2:].isdigit() and len(name) > 2:
                 # "N104" is element 04 of N1 unless something is called N104 (a loop SG25, say).
@@ -80,6 +75,20 @@ class Loop:
         if found and not isinstance(found[0], str):
             raise PathError(f"{path!r} does not end in an element (e.g. BEG03 or DTM01-2)")
         return str(found[0]) if found else ""
+
+
+def parse_path(path: str) -> list[tuple[str, str | None, str | None]]:
+    """The steps of ``path`` as (name, qualifier, element); PathError when it is not a path."""
+    steps = []
+    parts = path.split("/")
+    for index, step in enumerate(parts):
+        match = _STEP.match(step)
+        if match is None:
+            raise PathError(f"{path!r}: step {step!r} is not NAME, NAME[Q], NAMEnn or NAMEnn-m")
+        if match["element"] and index < len(parts) - 1:
+            raise PathError(f"{path!r}: only the last step may name an element")
+        steps.append((match["name"], match["qualifier"], match["element"]))
+    return steps
 
 
 def parse_set(segments: Iterable[Segment], spec: SetSpec) -> Loop:

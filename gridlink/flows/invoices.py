@@ -16,7 +16,7 @@ from gridlink.documents.codecs import encode_invoice
 from gridlink.documents.invoice import Invoice, InvoiceLine
 from gridlink.engine import JobContext, define_job
 from gridlink.flows.outbound import send_document
-from gridlink.flows.partner_documents import codec_for, profile_by_key
+from gridlink.flows.partner_documents import encoded, profile_by_key
 from gridlink.flows.store_orders import OrderRef, order_still_in
 from gridlink.logs import get_logger
 from gridlink.store import orders
@@ -57,7 +57,7 @@ async def send_invoices(ctx: JobContext, ref: OrderRef) -> None:
         number = f"INV{await next_value(session, INVOICE_SEQUENCE):08d}"
         invoice = build_invoice(number, settings.edi.company_name, order, lines)
         profile = await profile_by_key(session, partner)
-        _, body = encode_invoice(invoice, codec_for(profile, "810"))
+        body = encoded(encode_invoice, invoice, profile, "810")
         message = await send_document(
             session, settings, ctx.resource(BlobStore), profile, "810", body, reference=number
         )

@@ -11,16 +11,18 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.config import EdiSettings
-from gridlink.documents.codecs import CodecProfile
+from gridlink.documents.codecs import CodecProfile, EncodeError
 from gridlink.edi.compose import Body
 from gridlink.edi.delimiters import Delimiters
 from gridlink.edi.writer import ControlNumbers, EdifactWriter, X12Writer
 from gridlink.edi.writer import Party as EdiParty
+from gridlink.engine import Discard
 from gridlink.partners.profiles import DocumentSetting, PartnerProfile
 from gridlink.store import partners
 from gridlink.store.sequences import next_values
 
 T = TypeVar("T")
+D = TypeVar("D")
 
 # The EDIFACT message of each X12 set the hub trades, and the X12 functional group (GS01) it travels in.
 EDIFACT_OF = {
@@ -61,13 +63,27 @@ def document_setting(profile: PartnerProfile, x12_set: str) -> DocumentSetting:
 def codec_profile(profile: PartnerProfile, setting: DocumentSetting) -> CodecProfile:
     """What the codecs need of a partner for one document."""
     return CodecProfile(
-        standard=setting.standard, version=setting.version, units=profile.cross_references.units
+        standard=setting.standard,
+        version=setting.version,
+        units=profile.cross_references.units,
+        require=tuple(setting.require),
     )
 
 
 def codec_for(profile: PartnerProfile, x12_set: str) -> CodecProfile:
     """The codec profile of one of the partner's documents."""
     return codec_profile(profile, document_setting(profile, x12_set))
+
+
+def encoded(
+    encode: Callable[[D, CodecProfile], tuple[str, Body]], document: D, profile: PartnerProfile, x12_set: str
+) -> Body:
+    """``document`` encoded for ``profile``. One its guide would refuse is held: the job goes dead with
+    the reason (retrying cannot add the missing data; `gridlink jobs retry` does once it is there)."""
+    try:
+        return encode(document, codec_for(profile, x12_set))[1]
+    except EncodeError as exc:
+        raise Discard(f"not sent to {profile.key}: {exc}") from exc
 
 
 class _Counting:

@@ -17,7 +17,7 @@ from gridlink.documents import Address, Item, OrderLine, Party, PartyRole, Purch
 from gridlink.documents.codecs import encode_purchase_order
 from gridlink.engine import JobContext, define_job
 from gridlink.flows.outbound import send_document
-from gridlink.flows.partner_documents import codec_for, profile_by_key
+from gridlink.flows.partner_documents import encoded, profile_by_key
 from gridlink.flows.routing import LineFacts, RoutingTable, load_table, po_number, split
 from gridlink.flows.store_orders import OrderRef, order_still_in
 from gridlink.logs import get_logger
@@ -54,7 +54,7 @@ async def place(ctx: JobContext, ref: OrderRef) -> None:
             (a for a in addresses if a.id == chosen[0].order_address_id), addresses[0] if addresses else None
         )
         po = purchase_order(settings.edi.company_name, order, chosen, address, profile)
-        _, body = encode_purchase_order(po, codec_for(profile, "850"))
+        body = encoded(encode_purchase_order, po, profile, "850")
         message = await send_document(
             session, settings, ctx.resource(BlobStore), profile, "850", body, reference=po.number
         )

@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from gridlink.edi.navigate import PathError, parse_path
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$", description="a short stable name: acme")]
 
@@ -75,10 +77,28 @@ class SFTPLink(_Strict):
 
 
 class DocumentSetting(_Strict):
-    """Which standard and version a document type travels in."""
+    """Which standard and version a document type travels in, and what the partner's guide requires."""
 
     standard: Literal["x12", "edifact"]
     version: Literal["004010", "005010", "D96A", "D01B"]
+    require: list[str] = Field(
+        default_factory=list,
+        description=(
+            "segments the partner requires that the standard leaves optional, as paths into the set: "
+            "REF[IA] (a REF with qualifier IA), N1[ST]/N104, PO1/PID, RFF[ON]; a document without one "
+            "is held with the reason instead of being sent"
+        ),
+    )
+
+    @field_validator("require")
+    @classmethod
+    def _paths(cls, paths: list[str]) -> list[str]:
+        for path in paths:
+            try:
+                parse_path(path)
+            except PathError as exc:
+                raise ValueError(str(exc)) from None
+        return paths
 
 
 class Separators(_Strict):

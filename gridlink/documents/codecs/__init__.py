@@ -11,11 +11,12 @@ from gridlink.documents.codecs.return_authorization import (
     encode_return_authorization,
 )
 from gridlink.documents.codecs.ship_notice import decode_ship_notice, encode_ship_notice
-from gridlink.documents.codecs.values import DecodeError
+from gridlink.documents.codecs.values import DecodeError, EncodeError
 
 __all__ = [
     "CodecProfile",
     "DecodeError",
+    "EncodeError",
     "decode_acknowledgment",
     "decode_functional_acks",
     "decode_inventory",

@@ -18,6 +18,9 @@ class CodecProfile(BaseModel):
     version: str
     # Units of measure: the hub's code -> the partner's (EA -> PCE, say); read back the other way.
     units: dict[str, str] = Field(default_factory=dict)
+    # Paths (as gridlink.edi.navigate reads them: "REF[IA]", "N1[ST]/N104", "PO1/PID") that every set
+    # written for this partner must contain: the optional segments its implementation guide requires.
+    require: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _check(self) -> CodecProfile:

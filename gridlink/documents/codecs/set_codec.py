@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
 from gridlink.documents.codecs.profile import CodecProfile
-from gridlink.documents.codecs.values import DecodeError
+from gridlink.documents.codecs.values import DecodeError, EncodeError
 from gridlink.edi.compose import Body, compose
+from gridlink.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT, Delimiters
 from gridlink.edi.navigate import Loop, parse_set
 from gridlink.edi.segment import Segment
-from gridlink.edi.spec import load_set
+from gridlink.edi.spec import SetSpec, load_set
 
 D = TypeVar("D")
 
@@ -31,10 +32,20 @@ class SetCodec(Generic[D]):
     from_edifact: Callable[[Loop, CodecProfile], D]
 
     def encode(self, document: D, profile: CodecProfile) -> tuple[str, Body]:
-        """The set id and body segments of ``document`` for the partner's standard and version."""
+        """The set id and body segments of ``document`` for the partner's standard and version.
+
+        EncodeError when the partner requires a segment (``profile.require``) the document has no data
+        for: better held here, with the reason, than sent and rejected by the partner.
+        """
         set_id = self.x12_set if profile.standard == "x12" else self.edifact_set
         build = self.to_x12 if profile.standard == "x12" else self.to_edifact
-        return set_id, compose(load_set(profile.standard, profile.version, set_id), build(document, profile))
+        spec = load_set(profile.standard, profile.version, set_id)
+        body = compose(spec, build(document, profile))
+        missing = [path for path in profile.require if not _present(body, spec, profile.standard, path)]
+        if missing:
+            required = ", ".join(missing)
+            raise EncodeError(f"the partner requires {required} in its {set_id}; this {self.what} has none")
+        return set_id, body
 
     def decode(self, segments: Iterable[Segment], profile: CodecProfile) -> D:
         """The document in one set's segments (ST..SE or UNH..UNT); DecodeError says what is wrong."""
@@ -44,3 +55,18 @@ class SetCodec(Generic[D]):
             return read(parse_set(segments, load_set(profile.standard, profile.version, set_id)), profile)
         except ValidationError as exc:
             raise DecodeError(f"not a usable {self.what}: {exc.errors()[0]['msg']}") from None
+
+
+def _present(body: Body, spec: SetSpec, standard: str, path: str) -> bool:
+    """Whether ``path`` names something non-empty in the set ``body`` makes."""
+    delims = X12_DEFAULT if standard == "x12" else EDIFACT_DEFAULT
+    segments = [Segment(tag, [_text(value, delims) for value in values], delims) for tag, values in body]
+    return any(found != "" for found in parse_set(segments, spec).find_all(path))
+
+
+def _text(value: str | Sequence[str | None] | None, delims: Delimiters) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return delims.component.join(part or "" for part in value)

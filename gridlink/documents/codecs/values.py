@@ -12,6 +12,10 @@ class DecodeError(EdiError):
     """A document that is valid EDI but cannot be read as the canonical document: the message says why."""
 
 
+class EncodeError(EdiError):
+    """A document that cannot be written as its partner requires: the message says what is missing."""
+
+
 def ccyymmdd(value: date) -> str:
     """A date as CCYYMMDD (X12 DT, EDIFACT format 102)."""
     return value.strftime("%Y%m%d")
