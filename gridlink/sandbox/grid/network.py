@@ -3,6 +3,7 @@ every hop recorded where the Lens emulator finds it."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -97,6 +98,9 @@ class Network:
 
     state: GridState
     members: dict[str, Member] = field(default_factory=dict)
+    # Seconds before each further attempt at a mailbox that failed: a network retries before it gives
+    # up (a connection the receiver closed as the file went out must not lose the file).
+    retry_delays: tuple[float, ...] = (0.5, 2.0, 5.0)
 
     def join(self, address: str, name: str, deliver: Deliver) -> None:
         """Add (or replace) the mailbox at ``address``."""
@@ -117,13 +121,23 @@ class Network:
         if found.functional_ack:
             self._acknowledged(found)
         try:
-            await member.deliver(data)
+            await self._deliver(member, data)
         except Exception as exc:  # the receiving side failed: the network reports it, as Lens would
             record.update(status="DeliveryFailed", deliverystatus="DeliveryFailed", errorcode="E500")
             record["externalerrormessage"] = f"{type(exc).__name__}: {exc}"
             log.warning("sandbox grid delivery failed", receiver=found.receiver, error=str(exc))
             raise RoutingError(f"delivery to {found.receiver} failed: {exc}") from exc
         return found
+
+    async def _deliver(self, member: Member, data: bytes) -> None:
+        """Deliver, trying again after each of ``retry_delays``; the last attempt's failure propagates."""
+        for delay in self.retry_delays:
+            try:
+                return await member.deliver(data)
+            except Exception as exc:
+                log.info("sandbox grid retrying a delivery", receiver=member.address, error=str(exc))
+                await asyncio.sleep(delay)
+        await member.deliver(data)
 
     def _record(
         self, found: Envelope | None, size: int, status: str, code: str, message: str

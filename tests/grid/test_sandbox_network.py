@@ -1,0 +1,45 @@
+"""The sandbox network retries a mailbox that failed before it gives up, as a real network does: a file
+is not lost because the receiver dropped one connection."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridlink.sandbox.grid.network import Network, RoutingError
+from gridlink.sandbox.grid.state import GridState
+from tests.grid.test_sandbox_grid import purchase_order
+
+SUPPLIER = "ZZ:ACMESUPPLY"
+
+
+def network_failing(times: int) -> tuple[Network, list[bytes]]:
+    """A network whose supplier mailbox fails its first ``times`` deliveries."""
+    network = Network(GridState(), retry_delays=(0.01, 0.01, 0.01))
+    delivered: list[bytes] = []
+    failures = iter(range(times))
+
+    async def deliver(data: bytes) -> None:
+        if next(failures, None) is not None:
+            raise ConnectionResetError("the receiver closed the connection")
+        delivered.append(data)
+
+    network.join(SUPPLIER, "Acme Supply", deliver)
+    return network, delivered
+
+
+async def test_a_delivery_that_fails_is_tried_again_and_arrives_once() -> None:
+    network, delivered = network_failing(2)
+    data = purchase_order()
+    await network.route(data)
+    assert delivered == [data]
+    (record,) = network.state.transactions
+    assert record["deliverystatus"] == "Delivered"
+
+
+async def test_a_mailbox_that_keeps_failing_is_reported_after_the_retries() -> None:
+    network, delivered = network_failing(4)  # one more than the three retries
+    with pytest.raises(RoutingError, match="delivery to ZZ:ACMESUPPLY failed: the receiver closed"):
+        await network.route(purchase_order())
+    assert delivered == []
+    (record,) = network.state.transactions
+    assert (record["deliverystatus"], record["errorcode"]) == ("DeliveryFailed", "E500")
