@@ -21,7 +21,7 @@ from gridlink.partners.directory import FILE, save_profiles
 from gridlink.partners.profiles import PartnerProfile, SFTPLink
 from gridlink.sandbox.grid.app import Grid, HubLink, create_grid_app
 from gridlink.sandbox.grid.simulated import Behaviour
-from gridlink.store.models.jobs import Job
+from gridlink.store.models.jobs import UNFINISHED, Job
 from gridlink.store.models.messages import Message
 from gridlink.store.models.orders import (
     Expectation,
@@ -88,7 +88,7 @@ class Loop:
         """What is still going on: unfinished jobs and, on PostgreSQL, transactions open a while."""
         lines = []
         async with self.hub.db.session() as session:
-            unfinished = select(Job).where(Job.state.not_in(["succeeded", "dead"])).order_by(Job.id).limit(20)
+            unfinished = select(Job).where(Job.state.in_(UNFINISHED)).order_by(Job.id).limit(20)
             for job in (await session.execute(unfinished)).scalars():
                 lines.append(
                     f"job {job.id} {job.kind} {job.state} attempt {job.attempt} key {job.ordering_key}"

@@ -48,6 +48,12 @@ async def test_killing_the_worker_loses_and_duplicates_nothing(
         def start() -> subprocess.Popen[bytes]:
             return start_gridlink(["worker", "--concurrency", "16", "--no-scheduler"], log, **env)
 
+        async def kill(worker: subprocess.Popen[bytes]) -> subprocess.Popen[bytes]:
+            """Kill -9 the worker wherever it is (mid-job, mid-commit, mid-send) and start another."""
+            os.killpg(worker.pid, signal.SIGKILL)
+            await asyncio.to_thread(worker.wait)  # the loop keeps serving meanwhile
+            return start()
+
         worker = start()
         try:
             await _until(lambda: len(store.hooks) > 0)
@@ -65,16 +71,12 @@ async def test_killing_the_worker_loses_and_duplicates_nothing(
                 placed.append(store.place_order(customer["id"], lines, ADDRESS)["id"])
                 if n % 25 == 24:
                     await asyncio.sleep(rng.uniform(0.2, 1.5))
-                    os.killpg(worker.pid, signal.SIGKILL)  # wherever it is: mid-job, mid-commit, mid-send
-                    await asyncio.to_thread(worker.wait)  # the loop keeps serving meanwhile
+                    worker = await kill(worker)
                     kills += 1
-                    worker = start()
             for _ in range(3):  # and a few more while the answers come back
                 await asyncio.sleep(rng.uniform(1.0, 3.0))
-                os.killpg(worker.pid, signal.SIGKILL)
-                await asyncio.to_thread(worker.wait)
+                worker = await kill(worker)
                 kills += 1
-                worker = start()
             await loop.settle(within=900)
         finally:
             os.killpg(worker.pid, signal.SIGTERM)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from gridlink.documents.codecs.profile import CodecProfile
 from gridlink.documents.codecs.values import DecodeError, EncodeError
 from gridlink.edi.compose import Body, compose
-from gridlink.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT, Delimiters
+from gridlink.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT
 from gridlink.edi.navigate import Loop, parse_set
-from gridlink.edi.segment import Segment
+from gridlink.edi.segment import Segment, build
 from gridlink.edi.spec import SetSpec, load_set
 
 D = TypeVar("D")
@@ -60,13 +60,5 @@ class SetCodec(Generic[D]):
 def _present(body: Body, spec: SetSpec, standard: str, path: str) -> bool:
     """Whether ``path`` names something non-empty in the set ``body`` makes."""
     delims = X12_DEFAULT if standard == "x12" else EDIFACT_DEFAULT
-    segments = [Segment(tag, [_text(value, delims) for value in values], delims) for tag, values in body]
+    segments = [build(tag, values, delims) for tag, values in body]
     return any(found != "" for found in parse_set(segments, spec).find_all(path))
-
-
-def _text(value: str | Sequence[str | None] | None, delims: Delimiters) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return delims.component.join(part or "" for part in value)
