@@ -1,14 +1,17 @@
 """Order to cash throughput and latency: store orders placed in the sandbox store, their webhooks taken by
-the hub, one purchase order per order sent over AS2 to a simulated supplier on the sandbox Trading Grid,
-which answers each with a 997, an 855, an 856 and an 810 (so the hub also receives, acknowledges and
-applies four documents per order, and creates a shipment in the store).
+the hub, one purchase order per order sent over AS2 to a simulated supplier on the sandbox Trading Grid.
 
-Measured: sustained orders/s (orders placed as fast as the store takes them; from the first webhook
-received until the hub has done everything for all of them: purchase orders delivered and every answer
-received, acknowledged and applied), and p50/p99 latency from the webhook's arrival to the purchase order's
-delivery (the supplier's AS2 receipt) at half that rate. On SQLite the hub is one process
-(`gridlink run`: web, worker, scheduler); on PostgreSQL it is `gridlink web` and two `gridlink worker`
-processes. The sandbox store and grid run in this process. The last line printed is one JSON object.
+Measured, as the issue asks, from the webhook to the purchase order delivered (the network's AS2 receipt):
+sustained orders/s with orders placed as fast as the store takes them (from the first webhook until every
+purchase order is delivered and the supplier's 997 for it received and reconciled), and p50/p99 latency at
+half that rate. The supplier sends its 997 at once and nothing more here, as real suppliers answer the rest
+hours or days later. Then the whole loop, as an extra number (``*_loop_orders_per_s``): the supplier also
+answers each order with an 855, an 856 and an 810 at once, which the hub receives, acknowledges and applies
+(a shipment in the store), until all of it is done.
+
+On SQLite the hub is one process (`gridlink run`: web, worker, scheduler); on PostgreSQL it is
+`gridlink web` and two `gridlink worker` processes. The sandbox store and grid run in this process, on the
+same machine. The last line printed is one JSON object.
 
     .venv/bin/python -m bench.order_to_cash [--quick]
 """
@@ -92,10 +95,15 @@ async def delivered_latencies(db: Database, since: int) -> list[tuple[float, flo
     async with db.session() as session:
         rows = (
             await session.execute(
-                select(PurchaseOrderRecord.order_id, MessageEvent.at)
+                select(PurchaseOrderRecord.order_id, func.min(MessageEvent.at))
                 .join(Message, Message.id == PurchaseOrderRecord.message_id)
                 .join(MessageEvent, MessageEvent.message_id == Message.id)
-                .where(MessageEvent.to_state == "delivered", PurchaseOrderRecord.order_id > since)
+                # Its 997 can be settled before the receipt's bookkeeping: the first of the two counts.
+                .where(
+                    MessageEvent.to_state.in_(["delivered", "acknowledged"]),
+                    PurchaseOrderRecord.order_id > since,
+                )
+                .group_by(PurchaseOrderRecord.order_id)
             )
         ).all()
         events = (
@@ -133,7 +141,7 @@ async def run_one(kind: str, database_url: str, orders: int, latency_seconds: fl
                 identity=Identity("TRADINGGRID", network.key, network.cert),
                 hub=HubLink("ZZ:GRIDLINK", "GRIDLINK", f"{settings.public_url}/as2", keys["GRIDLINK"].cert),
             )
-            grid.add_partner(SUPPLIER, "Acme Supply", Behaviour())
+            supplier = grid.add_partner(SUPPLIER, "Acme Supply", Behaviour(acknowledgment=None))
             await stack.enter_async_context(running_server(create_grid_app(grid), sock=grid_sock))
             await asyncio.to_thread(upgrade, database_url)
             db = Database(database_url)
@@ -193,22 +201,29 @@ async def run_one(kind: str, database_url: str, orders: int, latency_seconds: fl
                         check(processes, log)
                         await asyncio.sleep(0.2)
 
-                first = max(store.orders, default=0)
-                await place(orders, None)
-                burst = await finished(first, orders)
-                # Sustained: until the whole loop is done with every order, not only its purchase order.
-                rate = orders / (await quiet() - min(r for r, _ in burst))
+                async def burst() -> float:
+                    """Orders/s of ``orders`` placed at once, until the hub has done all they call for."""
+                    first = max(store.orders, default=0)
+                    await place(orders, None)
+                    done = await finished(first, orders)
+                    return orders / (await quiet() - min(r for r, _ in done))
+
+                rate = await burst()
                 mark = max(store.orders)
                 paced = max(5, int(rate / 2 * latency_seconds))
                 await place(paced, rate / 2)
                 measured = await finished(mark, paced)
+                await quiet()
                 latencies = sorted((d - r) * 1000 for r, d in measured)
+                supplier.behaviour = Behaviour()  # now the 855, 856 and 810 come back at once too
+                loop_rate = await burst()
                 return {
                     "orders_per_s": round(rate, 1),
                     "paced_orders": paced,
                     "paced_rate": round(rate / 2, 1),
                     "p50_ms": round(statistics.median(latencies), 1),
                     "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
+                    "loop_orders_per_s": round(loop_rate, 1),
                 }
             finally:
                 await grid.aclose()  # no answers left in flight to a hub that is stopping
@@ -247,6 +262,7 @@ async def main_async(quick: bool) -> dict[str, float]:
         result[f"{name}_orders_per_s"] = numbers["orders_per_s"]
         result[f"{name}_p50_ms"] = numbers["p50_ms"]
         result[f"{name}_p99_ms"] = numbers["p99_ms"]
+        result[f"{name}_loop_orders_per_s"] = numbers["loop_orders_per_s"]
     return result
 
 

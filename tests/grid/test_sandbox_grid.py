@@ -160,13 +160,14 @@ async def test_each_acknowledgment_behaviour_comes_back_to_the_hub(scene: Scene,
         (Behaviour(shipments="split"), [("997",), ("855",), ("856",), ("856",), ("810",)]),
         (Behaviour(shipments="late", late_seconds=0.5), [("997",), ("855",), ("856",), ("810",)]),
         (Behaviour(misbehave={"no_997"}), [("855",), ("856",), ("810",)]),
+        (Behaviour(acknowledgment=None), [("997",)]),  # the rest would come days later
         (Behaviour(misbehave={"malformed"}), [("997",), ("855",)]),  # a broken order response, then nothing
         (
             Behaviour(misbehave={"duplicate"}, invoice=False),
             [("997",), ("855",), ("855",), ("856",), ("856",)],
         ),
     ],
-    ids=["split", "late", "no 997", "malformed", "duplicate"],
+    ids=["split", "late", "no 997", "997 only", "malformed", "duplicate"],
 )
 async def test_shipping_and_misbehaviour(
     scene: Scene, behaviour: Behaviour, expected: list[tuple[str, ...]]

@@ -50,7 +50,7 @@ Misbehaviour = Literal["malformed", "duplicate", "wrong_control_numbers", "no_99
 class Behaviour:
     """How a simulated supplier answers."""
 
-    acknowledgment: AckBehaviour = "accept"
+    acknowledgment: AckBehaviour | None = "accept"  # None: the 997 only (the rest comes days later)
     shipments: ShipBehaviour = "complete"
     invoice: bool = True
     late_seconds: float = 2.0  # how late a "late" shipment is (compressed time)
@@ -144,10 +144,13 @@ class SimulatedPartner:
                 continue
             for line in order.lines:  # what the hub buys, the partner reports stock of
                 self.behaviour.stock.setdefault(line.item.sku, 100)
-            await self._fulfil(order, profile, hub)
+            if self.behaviour.acknowledgment is not None:
+                await self._fulfil(order, profile, hub, self.behaviour.acknowledgment)
 
-    async def _fulfil(self, order: PurchaseOrder, profile: CodecProfile, hub: Party) -> None:
-        answer = acknowledgment(order, self.behaviour.acknowledgment)
+    async def _fulfil(
+        self, order: PurchaseOrder, profile: CodecProfile, hub: Party, behaviour: AckBehaviour
+    ) -> None:
+        answer = acknowledgment(order, behaviour)
         if "malformed" in self.behaviour.misbehave:  # an order response the hub must reject, and nothing more
             await self._document(encode_acknowledgment(answer, profile), profile, hub, "PR", broken=True)
             return
