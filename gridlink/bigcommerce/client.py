@@ -24,6 +24,7 @@ from gridlink.bigcommerce.errors import BigCommerceError, Unavailable, error_for
 from gridlink.bigcommerce.models import (
     Adjustment,
     Channel,
+    Consignments,
     Customer,
     CustomerGroup,
     CustomField,
@@ -33,6 +34,7 @@ from gridlink.bigcommerce.models import (
     Metafield,
     NewShipment,
     Order,
+    OrderDetail,
     OrderProduct,
     Product,
     Refund,
@@ -215,6 +217,30 @@ class BigCommerceClient:
     async def order(self, order_id: int) -> Order:
         """One order."""
         return Order.model_validate(await self._data("GET", f"/v2/orders/{order_id}"))
+
+    async def order_detail(self, order_id: int) -> OrderDetail:
+        """An order with its lines and shipping addresses, in one request where the store expands them."""
+        params = {"include": "consignments.line_items", "consignment_structure": "object"}
+        data = await self._data("GET", f"/v2/orders/{order_id}", params=params)
+        order = Order.model_validate(data)
+        expanded = data.get("consignments") if isinstance(data, dict) else None
+        if isinstance(expanded, dict) and "shipping" in expanded:
+            consignments = Consignments.model_validate(expanded)
+            lines = [c.line_items for c in consignments.shipping]
+            lines += [c.line_items for c in (*consignments.pickups, *consignments.downloads)]
+            products = sorted((p for group in lines for p in group), key=lambda p: p.id)
+            # Every line must be there: an order the store did not expand fully is read the long way.
+            if sum(p.quantity for p in products) == order.items_total:
+                addresses = [
+                    ShippingAddress.model_validate(
+                        {**c.model_dump(exclude={"line_items"}), "order_id": order_id}
+                    )
+                    for c in consignments.shipping
+                ]
+                return OrderDetail(order=order, products=products, addresses=addresses)
+        products = await self.order_products(order_id)
+        addresses = await self.order_shipping_addresses(order_id)
+        return OrderDetail(order=order, products=products, addresses=addresses)
 
     async def orders(self, **filters: Any) -> AsyncIterator[Order]:
         """Orders matching v2 filters (status_id, min_date_modified, ...), oldest id first."""

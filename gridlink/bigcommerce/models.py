@@ -106,6 +106,38 @@ class OrderProduct(Model):
     base_price: Decimal = Decimal(0)
 
 
+class ShippingConsignment(Address):
+    """A shipping consignment as ``include=consignments.line_items`` returns it: an address and its lines."""
+
+    id: int
+    items_total: int = 0
+    items_shipped: int = 0
+    shipping_method: str = ""
+    line_items: list[OrderProduct] = Field(default_factory=list)
+
+
+class LineConsignment(Model):
+    """A pickup or download consignment: only its lines matter to the hub."""
+
+    line_items: list[OrderProduct] = Field(default_factory=list)
+
+
+class Consignments(Model):
+    """Where an order's lines go (``consignment_structure=object``)."""
+
+    shipping: list[ShippingConsignment] = Field(default_factory=list)
+    pickups: list[LineConsignment] = Field(default_factory=list)
+    downloads: list[LineConsignment] = Field(default_factory=list)
+
+
+class OrderDetail(Model):
+    """An order with its lines and shipping addresses."""
+
+    order: Order
+    products: list[OrderProduct]
+    addresses: list[ShippingAddress]
+
+
 class ShipmentItem(Model):
     """An order line and how many of it a shipment carries."""
 

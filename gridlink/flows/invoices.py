@@ -38,7 +38,8 @@ async def send_invoices(ctx: JobContext, ref: OrderRef) -> None:
     current = await order_still_in(ctx, ref, settings.orders.invoice_statuses)
     if current is None:
         return
-    client, order = current
+    client, detail = current
+    order = detail.order
     parties = list(dict.fromkeys(settings.orders.invoice_to))
     groups = settings.orders.invoice_customer_groups
     if groups and order.customer_id:
@@ -47,7 +48,7 @@ async def send_invoices(ctx: JobContext, ref: OrderRef) -> None:
             parties.append(groups[str(customer.customer_group_id)])
     if not parties:
         return
-    lines = invoice_lines(order, await client.order_products(order.id))
+    lines = invoice_lines(order, detail.products)
     if not lines:
         log.info("nothing shipped to invoice", order=order.id)
         return

@@ -37,14 +37,13 @@ async def place(ctx: JobContext, ref: OrderRef) -> None:
     current = await order_still_in(ctx, ref, settings.orders.place_statuses)
     if current is None:
         return
-    client, order = current
+    client, detail = current
+    order, products, addresses = detail.order, detail.products, detail.addresses
     placed = {record.partner for record in await orders.purchase_orders_of(session, ref.store_hash, order.id)}
-    products = await client.order_products(order.id)
     table = load_table(settings.orders.routing)
     facts = [await line_facts(client, table, product) for product in products if product.sku]
     routed = split(table, facts)
     by_id = {product.id: product for product in products}
-    addresses = await client.order_shipping_addresses(order.id)
     for partner, lines in routed.by_partner.items():
         if partner in placed:
             continue

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 
 from gridlink.bigcommerce.accounts import StoreDirectory
 from gridlink.bigcommerce.client import BigCommerceClient
-from gridlink.bigcommerce.models import Order
+from gridlink.bigcommerce.models import OrderDetail
 from gridlink.engine import JobContext
 
 
@@ -24,9 +24,9 @@ def order_key(store_hash: str, order_id: int) -> str:
 
 async def order_still_in(
     ctx: JobContext, ref: OrderRef, statuses: list[int]
-) -> tuple[BigCommerceClient, Order] | None:
-    """The store's client and the order as it is now, if its status is still one of ``statuses`` (an
-    order can move on, cancelled say, before its job's turn comes)."""
+) -> tuple[BigCommerceClient, OrderDetail] | None:
+    """The store's client and the order as it is now, with its lines and addresses, if its status is still
+    one of ``statuses`` (an order can move on, cancelled say, before its job's turn comes)."""
     client = ctx.resource(StoreDirectory).client(ref.store_hash)
-    order = await client.order(ref.order_id)
-    return (client, order) if order.status_id in statuses else None
+    detail = await client.order_detail(ref.order_id)
+    return (client, detail) if detail.order.status_id in statuses else None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
@@ -24,6 +26,7 @@ from gridlink.bigcommerce.models import (
     ShipmentItem,
 )
 from tests.bigcommerce.conftest import Sandbox, customer_order
+from tests.support.servers import running_server
 
 
 async def test_an_order_reads_with_its_lines_and_address(sandbox: Sandbox) -> None:
@@ -36,6 +39,40 @@ async def test_an_order_reads_with_its_lines_and_address(sandbox: Sandbox) -> No
     assert str(order.total_inc_tax) == "47.5000"  # v2 money is a decimal string
     assert [line.quantity for line in lines] == [3, 2]
     assert addresses[0].city == "Springfield" and lines[0].order_address_id == addresses[0].id
+
+
+async def test_an_order_detail_is_one_request_with_lines_and_addresses(sandbox: Sandbox) -> None:
+    placed = customer_order(sandbox.store, (3, 2))
+    order_id = int(placed["id"])  # type: ignore[call-overload]
+    async with sandbox.client() as client:
+        detail = await client.order_detail(order_id)
+    assert detail.order.id == order_id and [line.quantity for line in detail.products] == [3, 2]
+    assert [a.city for a in detail.addresses] == ["Springfield"]
+    assert detail.products[0].order_address_id == detail.addresses[0].id
+    assert detail.addresses[0].order_id == order_id
+    paths = [path for _, path, _ in sandbox.app.state.requests]
+    assert [p for p in paths if f"/orders/{order_id}" in p] == [f"/stores/abc123/v2/orders/{order_id}"]
+
+
+async def test_an_order_the_store_does_not_expand_is_read_the_long_way(sandbox: Sandbox) -> None:
+    """A store that ignores ``include`` (an older API version, say) still gives every line and address."""
+
+    async def ignoring_include(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            query = [(k, v) for k, v in parse_qsl(scope["query_string"].decode()) if k != "include"]
+            scope = {**scope, "query_string": urlencode(query).encode()}
+        await sandbox.app(scope, receive, send)
+
+    placed = customer_order(sandbox.store, (1, 4))
+    order_id = int(placed["id"])  # type: ignore[call-overload]
+    async with running_server(ignoring_include) as url:
+        client = BigCommerceClient(sandbox.store.store_hash, "sandbox-token", base_url=url)
+        async with client:
+            detail = await client.order_detail(order_id)
+    assert [line.quantity for line in detail.products] == [1, 4]
+    assert [a.city for a in detail.addresses] == ["Springfield"]
+    paths = [path for _, path, _ in sandbox.app.state.requests if f"/orders/{order_id}" in path]
+    assert [p.rsplit("/", 1)[-1] for p in paths] == [str(order_id), "products", "shipping_addresses"]
 
 
 async def test_v2_lists_page_until_the_204_past_the_end(sandbox: Sandbox) -> None:

@@ -268,8 +268,24 @@ def _v2_routes(app: FastAPI, store: SandboxStore) -> None:
         return _order_json(store, store.create_order(await _object(request)))
 
     @app.get(prefix + "/orders/{order_id}")
-    async def order(order_id: int) -> dict[str, Any]:
-        return _order_json(store, store.order(order_id))
+    async def order(order_id: int, request: Request) -> dict[str, Any]:
+        body = _order_json(store, store.order(order_id))
+        include = request.query_params.get("include", "").split(",")
+        if (
+            "consignments.line_items" in include
+            and request.query_params.get("consignment_structure") == "object"
+        ):
+            lines = store.lines[order_id]
+            body["consignments"] = {
+                "pickups": [],
+                "shipping": [
+                    {**address, "line_items": [x for x in lines if x["order_address_id"] == address["id"]]}
+                    for address in store.addresses[order_id]
+                ],
+                "downloads": [],
+                "email": {"gift_certificates": []},
+            }
+        return body
 
     @app.put(prefix + "/orders/{order_id}")
     async def update_order(order_id: int, request: Request) -> dict[str, Any]:
