@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, case, exists, insert, literal_column, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, and_, bindparam, case, exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from gridlink.logs import correlation_id
 from gridlink.store.base import utcnow
 from gridlink.store.db import Database, after_commit, database_of
+from gridlink.store.inserts import insert_row
 from gridlink.store.models.jobs import UNFINISHED, Job, JobState
 
 MAX_ERROR_HISTORY = 20
+_JOBS: Table = Job.__table__  # type: ignore[assignment]
 
 
 class LeaseLost(Exception):
@@ -36,6 +37,7 @@ class ClaimedJob:
     max_attempts: int
     correlation_id: str | None
     run_at: datetime
+    ordering_key: str | None = None
 
 
 async def enqueue(
@@ -70,15 +72,8 @@ async def enqueue(
         "correlation_id": correlation_id(),
         "created_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    stmt: Any
-    if idempotency_key is None:
-        stmt = insert(Job).values(values).returning(Job.id)
-    else:
-        # INSERT … ON CONFLICT DO NOTHING: the key is taken atomically even by concurrent enqueuers.
-        ins = postgresql.insert(Job) if dialect == "postgresql" else sqlite.insert(Job)
-        stmt = ins.values(values).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(Job.id)
-    job_id: int | None = (await session.execute(stmt)).scalar_one_or_none()
+    unique = ("idempotency_key",) if idempotency_key is not None else ()
+    job_id = await insert_row(session, _JOBS, values, unique=unique)
     database = database_of(session)
     if job_id is not None and database is not None:
         after_commit(session, database.jobs_enqueued.set)
@@ -131,7 +126,14 @@ def _claim_statement(kinds: tuple[str, ...]) -> Any:
             started_at=bindparam("b_now"),
         )
         .returning(
-            Job.id, Job.kind, Job.payload, Job.attempt, Job.max_attempts, Job.correlation_id, Job.run_at
+            Job.id,
+            Job.kind,
+            Job.payload,
+            Job.attempt,
+            Job.max_attempts,
+            Job.correlation_id,
+            Job.run_at,
+            Job.ordering_key,
         )
         .execution_options(synchronize_session=False)
     )
@@ -159,7 +161,6 @@ def _owned(job: ClaimedJob, worker_id: str) -> Any:
     )
 
 
-_JOBS: Table = Job.__table__  # type: ignore[assignment]
 # Built once: finishing a job is the hottest statement in the engine. Bind names differ from the
 # column names because SQLAlchemy reserves those for the SET clause.
 _SUCCEED = (
@@ -182,6 +183,20 @@ async def mark_succeeded(session: AsyncSession, job: ClaimedJob, worker_id: str,
     )
     if result.rowcount != 1:
         raise LeaseLost(job.id)
+
+
+async def complete_waiting(session: AsyncSession, idempotency_keys: Sequence[str], now: datetime) -> int:
+    """Finish, in the caller's transaction, waiting jobs whose work the caller's job has done (a delivery
+    that took other messages along); returns how many."""
+    if not idempotency_keys:
+        return 0
+    result = await session.execute(
+        update(Job)
+        .where(Job.idempotency_key.in_(idempotency_keys), _state_is(Job.state, JobState.AVAILABLE.value))
+        .values(state=JobState.SUCCEEDED.value, finished_at=now, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def mark_failed(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.store.base import utcnow
+from gridlink.store.inserts import insert_row
 from gridlink.store.models.store_events import EventState, StoreEvent
+
+_EVENTS: Table = StoreEvent.__table__  # type: ignore[assignment]
 
 
 async def record_event(
@@ -36,15 +38,9 @@ async def record_event(
         "duplicates": 0,
         "received_at": utcnow(),
     }
-    dialect = session.get_bind().dialect.name
-    ins = postgresql.insert(StoreEvent) if dialect == "postgresql" else sqlite.insert(StoreEvent)
     # One event is (hash, created_at): BigCommerce repeats both in every retry and duplicate of a delivery,
     # while `hash` alone (a digest of the thin data) is the same for two "updated" events of one order.
-    # ON CONFLICT DO NOTHING: deliveries of one event racing each other record it once.
-    stmt = ins.values(values).on_conflict_do_nothing(
-        index_elements=["store_hash", "event_hash", "created_at"]
-    )
-    event_id: int | None = (await session.execute(stmt.returning(StoreEvent.id))).scalar_one_or_none()
+    event_id = await insert_row(session, _EVENTS, values, unique=("store_hash", "event_hash", "created_at"))
     if event_id is None:
         await session.execute(
             update(StoreEvent)

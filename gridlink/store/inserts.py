@@ -1,0 +1,33 @@
+"""Inserts on the hottest paths (every webhook, every job), with statements built once per table.
+
+Core statements executed with a parameter dict skip the ORM's bulk-insert machinery and SQLAlchemy's
+cache-key walk over a ``.values()`` clause, which together cost more than the insert itself."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+@functools.cache
+def _statement(dialect: str, table: Table, unique: tuple[str, ...]) -> Any:
+    if not unique:
+        return insert(table).returning(table.c.id)
+    ins = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    # ON CONFLICT DO NOTHING: concurrent inserts of one key leave one row and no error.
+    return ins.on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
+
+
+async def insert_row(
+    session: AsyncSession, table: Table, values: dict[str, Any], *, unique: tuple[str, ...] = ()
+) -> int | None:
+    """Insert ``values`` into ``table`` in the session's transaction and return the new row's id; with
+    ``unique`` (the columns of a unique index), None when a row with the same key exists already."""
+    connection = await session.connection()
+    result = await connection.execute(_statement(connection.dialect.name, table, unique), values)
+    row_id: int | None = result.scalar_one_or_none()
+    return row_id
