@@ -58,6 +58,9 @@ from tests.support.processes import settings_for_child, start_gridlink
 from tests.support.servers import running_server
 
 SUPPLIER = "ZZ:ACMESUPPLY"
+# Interchanges per file both ways: the hub to the network (the partner profile's interchanges_per_file)
+# and the network to the hub (a mailbox delivery setting of the network).
+BATCH = 100
 
 
 def free_port() -> int:
@@ -140,13 +143,14 @@ async def run_one(kind: str, database_url: str, orders: int, latency_seconds: fl
             grid = Grid(
                 identity=Identity("TRADINGGRID", network.key, network.cert),
                 hub=HubLink("ZZ:GRIDLINK", "GRIDLINK", f"{settings.public_url}/as2", keys["GRIDLINK"].cert),
+                hub_batch=BATCH,
             )
             supplier = grid.add_partner(SUPPLIER, "Acme Supply", Behaviour(acknowledgment=None))
             await stack.enter_async_context(running_server(create_grid_app(grid), sock=grid_sock))
             await asyncio.to_thread(upgrade, database_url)
             db = Database(database_url)
             stack.push_async_callback(db.dispose)
-            await save_profiles(db, [profile("acme", SUPPLIER)], FILE)
+            await save_profiles(db, [profile("acme", SUPPLIER, interchanges_per_file=BATCH)], FILE)
             env = settings_for_child(settings, port=str(port), sandbox__enabled="false")
             log = base / "hub.log"
             if kind == "sqlite":

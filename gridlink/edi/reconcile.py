@@ -87,6 +87,7 @@ class Ack:
     outcome: Outcome | None = None  # TA1 and CONTRL judge the whole interchange
     groups: list[GroupAck] = field(default_factory=list)
     errors: list[AckError] = field(default_factory=list)
+    position: int = 0  # which interchange of the file carried it, from 0
 
 
 @dataclass(frozen=True)
@@ -144,18 +145,23 @@ def read_acks(stream: BinaryIO | bytes) -> list[Ack]:
     """Every acknowledgment in ``stream``; other sets are skipped. Raises EdiSyntaxError if unreadable."""
     acks: list[Ack] = []
     parties = ("", "")
+    position = -1
     segments = iter(SegmentReader(stream))
     for seg in segments:
+        ack: Ack | None = None
         if seg.tag == "ISA":
-            parties = (_party(seg, 5, 6), _party(seg, 7, 8))
+            parties, position = (_party(seg, 5, 6), _party(seg, 7, 8)), position + 1
         elif seg.tag == "UNB":
-            parties = (_edifact_party(seg, 2), _edifact_party(seg, 3))
+            parties, position = (_edifact_party(seg, 2), _edifact_party(seg, 3)), position + 1
         elif seg.tag == "TA1":
-            acks.append(_ta1(seg, parties))
+            ack = _ta1(seg, parties)
         elif seg.tag == "ST" and seg.get(1) in ("997", "999"):
-            acks.append(_x12_ack(seg.get(1), _body(segments, "SE"), parties))
+            ack = _x12_ack(seg.get(1), _body(segments, "SE"), parties)
         elif seg.tag == "UNH" and seg.get(2, 1) == "CONTRL":
-            acks.append(_contrl(_body(segments, "UNT"), parties))
+            ack = _contrl(_body(segments, "UNT"), parties)
+        if ack is not None:
+            ack.position = max(position, 0)
+            acks.append(ack)
     return acks
 
 

@@ -6,6 +6,7 @@ handler (an idempotency key, or looking before writing).
 """
 
 from gridlink.engine.context import Discard, JobContext, Resources, Snooze
+from gridlink.engine.queue import complete_waiting
 from gridlink.engine.registry import (
     JobKind,
     NoPayload,
@@ -28,6 +29,7 @@ __all__ = [
     "RetryPolicy",
     "Snooze",
     "Worker",
+    "complete_waiting",
     "define_job",
     "define_periodic",
     "registry",

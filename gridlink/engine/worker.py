@@ -130,6 +130,8 @@ class Worker:
             JOB_OUTCOMES.labels(job.kind, outcome).inc()
             self._running.pop(job.id, None)
             self._slot_free.set()
+            if job.ordering_key is not None:  # the next job of its key may be claimable now
+                self.db.jobs_enqueued.set()
             bind_correlation_id(None)
 
     async def _attempt(self, kind: JobKind[Any], job: queue.ClaimedJob) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.edi.reconcile import Ack, AckError, Outcome, read_acks, reconcile, sent_in
+from gridlink.edi.reconcile import Ack, AckError, Outcome, reconcile, sent_in
 from gridlink.logs import get_logger
 from gridlink.store import messages, orders
 from gridlink.store.blobs import BlobStore
@@ -18,10 +18,9 @@ log = get_logger(__name__)
 AWAITING = (MessageState.VALIDATED, MessageState.RETRYING, MessageState.DELIVERED)
 
 
-async def settle(session: AsyncSession, blobs: BlobStore, partner: str, data: bytes) -> list[str]:
-    """Apply the acknowledgments in ``data`` from ``partner`` to the messages they name; the parts that
-    match nothing the hub sent are returned (an operator may want to know)."""
-    acks = read_acks(data)
+async def settle(session: AsyncSession, blobs: BlobStore, partner: str, acks: list[Ack]) -> list[str]:
+    """Apply ``acks`` from ``partner`` to the messages they name; the parts that match nothing the hub
+    sent are returned (an operator may want to know)."""
     candidates = await _candidates(session, partner, acks)
     sent = {s: m for m in candidates for s in sent_in(await blobs.get(m.blob_sha256))}
     result = reconcile(list(sent), acks)

@@ -12,6 +12,7 @@ from gridlink.documents.codecs import CodecProfile, decode_acknowledgment, decod
 from gridlink.edi.ack import acknowledge
 from gridlink.edi.errors import EdiError
 from gridlink.edi.navigate import set_bodies
+from gridlink.edi.reconcile import Ack, read_acks
 from gridlink.edi.results import InterchangeResult, SetResult
 from gridlink.edi.segment import Segment
 from gridlink.edi.tokenizer import read_segments
@@ -75,18 +76,21 @@ async def receive(ctx: JobContext, ref: MessageRef) -> None:
     if not results:
         await messages.transition(session, message, MessageState.REJECTED, error="no interchange in the file")
         return
+    # Acknowledgments are read once per file; each interchange settles its own.
+    acks = read_acks(data) if any(s.id in ACKNOWLEDGMENTS for r in results for s in r.sets) else []
     index = 0
-    for result in results:
+    for position, result in enumerate(results):
         count = len(result.sets)
-        await _interchange(ctx, message, data, result, bodies, list(range(index, index + count)))
+        own = [ack for ack in acks if ack.position == position]
+        await _interchange(ctx, message, result, own, bodies, list(range(index, index + count)))
         index += count
 
 
 async def _interchange(
     ctx: JobContext,
     message: Message,
-    data: bytes,
     result: InterchangeResult,
+    acks: list[Ack],
     bodies: list[list[Segment]],
     indexes: list[int],
 ) -> None:
@@ -121,7 +125,7 @@ async def _interchange(
         return
     sets = [s for s in result.sets if s.id not in ACKNOWLEDGMENTS]
     if len(sets) < len(result.sets) and result.valid:
-        unmatched = await settle(session, ctx.resource(BlobStore), profile.key, data)
+        unmatched = await settle(session, ctx.resource(BlobStore), profile.key, acks)
         note = "acknowledgments applied" + (
             f"; naming nothing sent: {'; '.join(unmatched)}" if unmatched else ""
         )

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gridlink.config import Settings
 from gridlink.edi.compose import Body
 from gridlink.edi.validator import validate
-from gridlink.engine import Discard, JobContext, define_job
+from gridlink.engine import Discard, JobContext, complete_waiting, define_job
 from gridlink.flows.partner_documents import document_setting, interchange, numbered, profile_by_key
-from gridlink.flows.transports import PartnerLinks, transport_name
+from gridlink.flows.transports import Delivered, PartnerLinks, transport_name
 from gridlink.grid.as2.transport import DeliveryFailed
 from gridlink.grid.sftp import MailboxError
 from gridlink.logs import get_logger
@@ -89,9 +89,18 @@ async def record_outbound(
         log.error("the hub wrote an invalid interchange", partner=profile.key, problems=problems[:5])
     else:
         await deliver.enqueue(
-            session, MessageRef(message_id=message.id), idempotency_key=f"deliver:{message.id}"
+            session,
+            MessageRef(message_id=message.id),
+            idempotency_key=f"deliver:{message.id}",
+            ordering_key=delivery_order(profile),
         )
     return message
+
+
+def delivery_order(profile: PartnerProfile) -> str | None:
+    """The ordering key of deliveries to a partner that takes several interchanges per file: one at a
+    time, so that no two deliveries put the same waiting interchange in their files."""
+    return f"deliver:{profile.key}" if profile.interchanges_per_file > 1 else None
 
 
 @define_job("edi.deliver", max_attempts=15, backoff=10.0, backoff_cap=3600.0)
@@ -106,7 +115,9 @@ async def deliver(ctx: JobContext, ref: MessageRef) -> None:
         if sending.state not in (MessageState.VALIDATED, MessageState.RETRYING):
             return  # delivered already: this is a repeat of a job that finished
         profile = await profile_by_key(peek, sending.partner)
-    data = await ctx.resource(BlobStore).get(sending.blob_sha256)
+        companions = await _waiting(peek, sending, profile.interchanges_per_file - 1)
+    blobs = ctx.resource(BlobStore)
+    data = b"".join([await blobs.get(m.blob_sha256) for m in (sending, *companions)])
     name = f"{sending.document_type or 'edi'}-{sending.interchange_control}-{sending.id}.edi"
     try:
         delivered = await ctx.resource(PartnerLinks).send(
@@ -123,16 +134,62 @@ async def deliver(ctx: JobContext, ref: MessageRef) -> None:
                 session, failed, to, note=f"attempt {ctx.attempt} failed", error=str(exc)
             )
         raise
-    message = await ctx.session.get(Message, sending.id, with_for_update=True)
+    if delivered.earlier:  # what else that file held is not known: the others go again in their turn
+        companions = []
+    await _delivered(ctx.session, profile, sending.id, delivered, len(companions))
+    for companion in companions:
+        await _delivered(ctx.session, profile, companion.id, delivered, in_file_of=sending.id)
+    # Their own delivery jobs have nothing left to do.
+    await complete_waiting(ctx.session, [f"deliver:{m.id}" for m in companions], utcnow())
+
+
+async def _waiting(session: AsyncSession, sending: Message, most: int) -> list[Message]:
+    """Up to ``most`` other interchanges waiting for the same partner, to go in the same file."""
+    if most <= 0:
+        return []
+    stmt = (
+        select(Message)
+        .where(
+            Message.partner == sending.partner,
+            Message.direction == Direction.OUTBOUND.value,
+            Message.state == MessageState.VALIDATED.value,
+            Message.transport == sending.transport,
+            Message.standard == sending.standard,  # one content type per AS2 message
+            Message.id != sending.id,
+        )
+        .order_by(Message.id)
+        .limit(most)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def _delivered(
+    session: AsyncSession,
+    profile: PartnerProfile,
+    message_id: int,
+    delivered: Delivered,
+    others: int = 0,
+    *,
+    in_file_of: int | None = None,
+) -> None:
+    """Record that a message got to its partner, and what the partner owes back now."""
+    message = await session.get(Message, message_id, with_for_update=True)
     assert message is not None
     message.transport_id = delivered.transport_id[:255]
     message.error = None
+    note = delivered.note
+    if others:
+        note += f" ({others} more interchanges in the same file)"
+    if in_file_of is not None:
+        note += f" (in the file of message {in_file_of})"
     if message.state in (MessageState.VALIDATED, MessageState.RETRYING):
-        await messages.transition(ctx.session, message, MessageState.DELIVERED, note=delivered.note)
+        await messages.transition(session, message, MessageState.DELIVERED, note=note)
+    elif message.state == MessageState.DEAD:
+        return
     else:  # its acknowledgment was settled while the receipt was on its way back
-        note = f"{delivered.note} (its acknowledgment came first)"
-        await messages.transition(ctx.session, message, MessageState(message.state), note=note)
-    await _expect_answers(ctx.session, profile, message)
+        note += " (its acknowledgment came first)"
+        await messages.transition(session, message, MessageState(message.state), note=note)
+    await _expect_answers(session, profile, message)
 
 
 async def _expect_answers(session: AsyncSession, profile: PartnerProfile, message: Message) -> None:

@@ -3,9 +3,12 @@ applied again, a document for a partner is sent again. Each replay is an audit e
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from gridlink.engine import JobKind
 from gridlink.flows.inbound import APPLY, receive
-from gridlink.flows.outbound import MessageRef, deliver
+from gridlink.flows.outbound import MessageRef, deliver, delivery_order
+from gridlink.flows.partner_documents import UnknownPartner, profile_by_key
 from gridlink.store import messages
 from gridlink.store.db import Database
 from gridlink.store.models.messages import Direction, Message, MessageState
@@ -37,8 +40,12 @@ async def replay(db: Database, message_id: int, *, who: str = "an operator") -> 
                 f"message {message_id} is {message.state}: only failed or stalled ones replay"
             )
         kind: JobKind[MessageRef] | None
+        ordering = f"replay:{message.partner}"
         if message.direction == Direction.OUTBOUND.value:
             kind, what = deliver, "sent again"
+            if message.partner is not None:  # in turn with the partner's other deliveries, if they queue
+                with suppress(UnknownPartner):  # the delivery itself will say the partner is gone
+                    ordering = delivery_order(await profile_by_key(session, message.partner)) or ordering
         elif message.set_control is None:
             kind, what = receive, "validated, acknowledged and applied again"
         else:
@@ -52,6 +59,6 @@ async def replay(db: Database, message_id: int, *, who: str = "an operator") -> 
             session,
             MessageRef(message_id=message.id),
             idempotency_key=f"replay:{message.id}:{len(history)}",
-            ordering_key=f"replay:{message.partner}",
+            ordering_key=ordering,
         )
     return f"message {message_id} will be {what}"

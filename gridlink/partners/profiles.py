@@ -146,6 +146,16 @@ class PartnerProfile(_Strict):
     documents: dict[str, DocumentSetting] = Field(
         default_factory=dict, description="by document type: 850, 855, ORDERS, ..."
     )
+    interchanges_per_file: int = Field(
+        default=1,
+        ge=1,
+        le=500,
+        description=(
+            "when several interchanges wait for this partner, up to this many go in one file (one AS2 "
+            "message or SFTP file) and deliveries to it go one at a time, in order; 1 sends each alone. "
+            "Trading Grid and most networks split such files; some partners' own endpoints take one each"
+        ),
+    )
     separators: Separators = Field(default_factory=Separators)
     acknowledgments: Acknowledgments = Field(default_factory=Acknowledgments)
     cross_references: CrossReferences = Field(default_factory=CrossReferences)

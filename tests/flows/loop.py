@@ -143,6 +143,7 @@ async def running_loop(
     invoice_to: list[str] | None = None,
     worker_concurrency: int = 8,
     workers_in_process: bool = True,
+    hub_batch: int = 1,
 ) -> AsyncIterator[Loop]:
     """Everything running and wired: hooks on the store point at the hub, partners are saved."""
     load_job_modules()
@@ -177,6 +178,7 @@ async def running_loop(
     grid = Grid(
         identity=Identity("TRADINGGRID", network.key, network.cert),
         hub=HubLink("ZZ:GRIDLINK", "GRIDLINK", f"{hub_url}/as2", me.cert),
+        hub_batch=hub_batch,
     )
     for address, behaviour in behaviours.items():
         grid.add_partner(address, address.split(":")[1].title(), behaviour)

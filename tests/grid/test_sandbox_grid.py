@@ -60,13 +60,13 @@ ORDER = PurchaseOrder(
 )
 
 
-def purchase_order() -> bytes:
+def purchase_order(receiver: str = SUPPLIER, control: int = 1) -> bytes:
+    """A purchase order interchange from the hub to ``receiver``, its control numbers from ``control``."""
     profile = CodecProfile(standard="x12", version="004010")
     set_id, body = encode_purchase_order(ORDER, profile)
     out = io.BytesIO()
-    writer = X12Writer(
-        out, sender=EdiParty("ZZ", "GRIDLINK"), receiver=EdiParty("ZZ", "ACMESUPPLY"), numbers=MemoryNumbers()
-    )
+    to = EdiParty(*receiver.split(":"))
+    writer = X12Writer(out, sender=EdiParty("ZZ", "GRIDLINK"), receiver=to, numbers=MemoryNumbers(control))
     writer.begin_group("PO", "004010")
     writer.write_set(set_id, body)
     writer.close()
@@ -250,3 +250,13 @@ async def test_a_partner_sends_inventory_notices_on_its_schedule(scene: Scene) -
     assert result.all_problems() == []
     assert check({"846": notice}) == {"846": []}
     assert b"LIN*1*SK*SKU-1~QTY*33*40*EA~" in notice and b"LIN*2*SK*SKU-2~QTY*33*0*EA~" in notice
+
+
+async def test_answers_waiting_together_reach_the_hub_in_one_file_when_the_network_batches(
+    scene: Scene,
+) -> None:
+    scene.grid.hub_batch = 10
+    scene.grid.add_partner(SUPPLIER, "Acme Supply", Behaviour(acknowledgment=None))
+    await scene.send(purchase_order(control=1) + purchase_order(control=2) + purchase_order(control=3))
+    # The supplier acknowledges each interchange at once; the three 997s wait together for one message.
+    assert await scene.received() == [("997", "997", "997")]

@@ -10,6 +10,7 @@ from gridlink.sandbox.grid.state import GridState
 from tests.grid.test_sandbox_grid import purchase_order
 
 SUPPLIER = "ZZ:ACMESUPPLY"
+THREE_PL = "ZZ:DELTA3PL"
 
 
 def network_failing(times: int) -> tuple[Network, list[bytes]]:
@@ -43,3 +44,20 @@ async def test_a_mailbox_that_keeps_failing_is_reported_after_the_retries() -> N
     assert delivered == []
     (record,) = network.state.transactions
     assert (record["deliverystatus"], record["errorcode"]) == ("DeliveryFailed", "E500")
+
+
+async def test_a_file_of_several_interchanges_is_routed_one_interchange_at_a_time() -> None:
+    network = Network(GridState())
+    received: dict[str, list[bytes]] = {SUPPLIER: [], THREE_PL: []}
+    for address, inbox in received.items():
+
+        async def deliver(data: bytes, inbox: list[bytes] = inbox) -> None:
+            inbox.append(data)
+
+        network.join(address, address, deliver)
+    first, second = purchase_order(SUPPLIER, 7), purchase_order(THREE_PL, 8)
+    third = purchase_order(SUPPLIER, 9)
+    await network.route(first + second + third)
+    assert received == {SUPPLIER: [first, third], THREE_PL: [second]}  # each exactly as it was written
+    lens = [(r["receiveraddress"], r["sendertransactionid"]) for r in network.state.transactions]
+    assert lens == [(SUPPLIER, "000000007"), (THREE_PL, "000000008"), (SUPPLIER, "000000009")]

@@ -57,6 +57,9 @@ class Grid:
     partners: dict[str, SimulatedPartner] = field(default_factory=dict)
     network: Network = field(init=False)
     security: Security = field(default_factory=Security)
+    # Interchanges per AS2 message to the hub: what waits while one message is on its way goes together
+    # in the next, as a network set to batch a mailbox's deliveries does (1: each alone).
+    hub_batch: int = 1
 
     def __post_init__(self) -> None:
         self.network = Network(self.state)
@@ -65,6 +68,8 @@ class Grid:
         self._http = httpx.AsyncClient(timeout=60)
         self._routing: set[asyncio.Task[None]] = set()
         self._sftp: MailboxServer | None = None
+        self._for_hub: list[tuple[bytes, asyncio.Future[None]]] = []
+        self._hub_sender: asyncio.Task[None] | None = None
 
     def _hub_counterpart(self) -> Counterpart:
         return Counterpart(self.hub.as2_id, certs=(self.hub.cert,), encrypt_cert=self.hub.cert)
@@ -98,6 +103,30 @@ class Grid:
             partner.start()
 
     async def _to_hub(self, data: bytes) -> None:
+        if self.hub_batch <= 1:
+            return await self._post_to_hub(data)
+        sent: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._for_hub.append((data, sent))
+        if self._hub_sender is None or self._hub_sender.done():
+            self._hub_sender = asyncio.get_running_loop().create_task(self._send_to_hub())
+        await sent
+
+    async def _send_to_hub(self) -> None:
+        """Post what waits for the hub, up to ``hub_batch`` interchanges a message, until nothing waits."""
+        while self._for_hub:
+            batch, self._for_hub = self._for_hub[: self.hub_batch], self._for_hub[self.hub_batch :]
+            try:
+                await self._post_to_hub(b"".join(data for data, _ in batch))
+            except Exception as exc:  # each waiting delivery fails and is retried by the network
+                for _, sent in batch:
+                    if not sent.done():  # its waiter may have given up
+                        sent.set_exception(exc)
+            else:
+                for _, sent in batch:
+                    if not sent.done():
+                        sent.set_result(None)
+
+    async def _post_to_hub(self, data: bytes) -> None:
         outbound = build(
             data, me=self.identity, partner=self._hub_counterpart(), security=self.security, mdn=MdnRequest()
         )
@@ -143,7 +172,7 @@ class Grid:
 
     async def aclose(self) -> None:
         """Stop routing and close connections."""
-        for task in list(self._routing):
+        for task in [*self._routing, *([self._hub_sender] if self._hub_sender else [])]:
             task.cancel()
         for partner in self.partners.values():
             await partner.stop()

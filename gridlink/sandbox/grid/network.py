@@ -68,6 +68,32 @@ def envelope(data: bytes) -> Envelope:
     return found
 
 
+def interchanges(data: bytes) -> list[bytes]:
+    """The interchanges of a file, each alone: a network routes each to its own receiver."""
+    try:
+        segments = read_segments(data)
+    except EdiError as exc:
+        raise RoutingError(f"unreadable interchange: {exc}") from exc
+    groups: list[list[Segment]] = []
+    for seg in segments:
+        after_una = bool(groups) and len(groups[-1]) == 1 and groups[-1][0].tag == "UNA"
+        if seg.tag in ("ISA", "UNA") or (seg.tag == "UNB" and not after_una) or not groups:
+            groups.append([])
+        groups[-1].append(seg)
+    if len(groups) <= 1:
+        return [data]
+    # The UNA's text carries its own terminator; the other segments are written back as they were read.
+    texts = ["".join(s.text() if s.tag == "UNA" else s.text() + s.delims.segment for s in g) for g in groups]
+    return [_encoded(text) for text in texts]
+
+
+def _encoded(text: str) -> bytes:
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape")
+
+
 def _note(found: Envelope, seg: Segment) -> None:
     if seg.tag in ("ST", "UNH"):
         found.set_ids.append(seg.get(1) if seg.tag == "ST" else seg.get(2, 1))
@@ -106,8 +132,17 @@ class Network:
         """Add (or replace) the mailbox at ``address``."""
         self.members[address] = Member(address, name, deliver)
 
-    async def route(self, data: bytes) -> Envelope:
-        """Deliver an interchange to the mailbox its envelope names; every attempt is recorded for Lens."""
+    async def route(self, data: bytes) -> list[Envelope]:
+        """Deliver each interchange of a file to the mailbox its envelope names, in the file's order; every
+        attempt is recorded for Lens. The first that cannot be delivered raises RoutingError."""
+        try:
+            parts = interchanges(data)
+        except RoutingError as exc:
+            self._record(None, len(data), "Failed", "E001", str(exc))
+            raise
+        return [await self._route_one(part) for part in parts]
+
+    async def _route_one(self, data: bytes) -> Envelope:
         try:
             found = envelope(data)
         except RoutingError as exc:
