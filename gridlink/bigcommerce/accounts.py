@@ -69,11 +69,10 @@ async def fetch_resource(
     Raises ValueError for resource types the hub does not follow."""
     try:
         if resource_type == "order":
-            order = await client.order(int(resource_id))
-            products = await client.order_products(order.id)
+            detail = await client.order_detail(int(resource_id))
             return {
-                "order": order.model_dump(mode="json"),
-                "products": [line.model_dump(mode="json") for line in products],
+                "order": detail.order.model_dump(mode="json"),
+                "products": [line.model_dump(mode="json") for line in detail.products],
             }
         if resource_type == "product":
             return {"product": (await client.product(int(resource_id))).model_dump(mode="json")}

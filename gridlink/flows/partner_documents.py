@@ -19,7 +19,7 @@ from gridlink.edi.writer import Party as EdiParty
 from gridlink.engine import Discard
 from gridlink.partners.profiles import DocumentSetting, PartnerProfile
 from gridlink.store import partners
-from gridlink.store.sequences import next_values
+from gridlink.store.sequences import take
 
 T = TypeVar("T")
 D = TypeVar("D")
@@ -115,10 +115,8 @@ async def numbered(session: AsyncSession, partner: str, write: Callable[[Control
     """
     counting = _Counting()
     write(counting)
-    values = {
-        scope: list(await next_values(session, f"edi:{partner}:{scope}", count))
-        for scope, count in sorted(counting.used.items())
-    }
+    taken = await take(session, {f"edi:{partner}:{scope}": count for scope, count in counting.used.items()})
+    values = {scope: list(taken[f"edi:{partner}:{scope}"]) for scope in counting.used}
     return write(_Allocated(values))
 
 

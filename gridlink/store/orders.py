@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.store.base import utcnow
+from gridlink.store.inserts import insert_row
 from gridlink.store.models.orders import (
     Expectation,
     ExpectationKind,
@@ -16,6 +17,8 @@ from gridlink.store.models.orders import (
     PurchaseOrderRecord,
     ShipmentRecord,
 )
+
+_EXPECTATIONS: Table = Expectation.__table__  # type: ignore[assignment]
 
 
 async def purchase_orders_of(
@@ -96,18 +99,16 @@ async def expect(
 ) -> None:
     """Expect a document of ``kind`` from ``partner`` about a sent message by ``due_at`` (once per kind);
     ``met`` when it has come already."""
-    stmt = select(func.count()).where(Expectation.message_id == message_id, Expectation.kind == kind.value)
-    if not (await session.execute(stmt)).scalar_one():
-        session.add(
-            Expectation(
-                message_id=message_id,
-                partner=partner,
-                reference=reference,
-                kind=kind.value,
-                due_at=due_at,
-                met_at=utcnow() if met else None,
-            )
-        )
+    values = {
+        "message_id": message_id,
+        "partner": partner,
+        "reference": reference,
+        "kind": kind.value,
+        "due_at": due_at,
+        "met_at": utcnow() if met else None,
+        "overdue_at": None,
+    }
+    await insert_row(session, _EXPECTATIONS, values, unique=("message_id", "kind"))
 
 
 async def meet(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from gridlink.store import messages
 from gridlink.store.db import Database
 from gridlink.store.models.messages import Direction, Message, MessageState, Sequence
-from gridlink.store.sequences import next_value, next_values
+from gridlink.store.sequences import next_value, next_values, take
 
 
 async def test_every_transition_of_a_message_is_recorded_in_order(db: Database) -> None:
@@ -48,6 +48,8 @@ async def test_sequences_count_from_one_per_name(db: Database) -> None:
         assert await next_value(session, "globex:isa") == 1
         assert await next_values(session, "acme:isa", 3) == range(4, 7)  # several at once, in one statement
         assert await next_value(session, "acme:isa") == 7
+        taken = await take(session, {"acme:isa": 2, "acme:gs": 1, "globex:isa": 3})  # several sequences
+        assert taken == {"acme:isa": range(8, 10), "acme:gs": range(1, 2), "globex:isa": range(2, 5)}
 
 
 @pytest.mark.parametrize("writers", [12])
