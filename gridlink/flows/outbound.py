@@ -136,9 +136,7 @@ async def deliver(ctx: JobContext, ref: MessageRef) -> None:
         raise
     if delivered.earlier:  # what else that file held is not known: the others go again in their turn
         companions = []
-    await _delivered(ctx.session, profile, sending.id, delivered, len(companions))
-    for companion in companions:
-        await _delivered(ctx.session, profile, companion.id, delivered, in_file_of=sending.id)
+    await _delivered(ctx.session, profile, [sending.id, *(m.id for m in companions)], delivered)
     # Their own delivery jobs have nothing left to do.
     await complete_waiting(ctx.session, [f"deliver:{m.id}" for m in companions], utcnow())
 
@@ -164,70 +162,71 @@ async def _waiting(session: AsyncSession, sending: Message, most: int) -> list[M
 
 
 async def _delivered(
-    session: AsyncSession,
-    profile: PartnerProfile,
-    message_id: int,
-    delivered: Delivered,
-    others: int = 0,
-    *,
-    in_file_of: int | None = None,
+    session: AsyncSession, profile: PartnerProfile, ids: list[int], delivered: Delivered
 ) -> None:
-    """Record that a message got to its partner, and what the partner owes back now."""
-    message = await session.get(Message, message_id, with_for_update=True)
-    assert message is not None
-    message.transport_id = delivered.transport_id[:255]
-    message.error = None
-    note = delivered.note
-    if others:
-        note += f" ({others} more interchanges in the same file)"
-    if in_file_of is not None:
-        note += f" (in the file of message {in_file_of})"
-    if message.state in (MessageState.VALIDATED, MessageState.RETRYING):
-        await messages.transition(session, message, MessageState.DELIVERED, note=note)
-    elif message.state == MessageState.DEAD:
-        return
-    else:  # its acknowledgment was settled while the receipt was on its way back
-        note += " (its acknowledgment came first)"
-        await messages.transition(session, message, MessageState(message.state), note=note)
-    await _expect_answers(session, profile, message)
+    """Record that messages got to their partner in one file (the first is the delivery's own), and what
+    the partner owes back now."""
+    stmt = select(Message).where(Message.id.in_(ids)).with_for_update()
+    found = {m.id: m for m in (await session.execute(stmt)).scalars()}
+    arrived = []
+    for message_id in ids:
+        message = found[message_id]
+        message.transport_id = delivered.transport_id[:255]
+        message.error = None
+        note = delivered.note
+        if message_id == ids[0] and len(ids) > 1:
+            note += f" ({len(ids) - 1} more interchanges in the same file)"
+        elif message_id != ids[0]:
+            note += f" (in the file of message {ids[0]})"
+        if message.state in (MessageState.VALIDATED, MessageState.RETRYING):
+            await messages.transition(session, message, MessageState.DELIVERED, note=note)
+        elif message.state == MessageState.DEAD:
+            continue
+        else:  # its acknowledgment was settled while the receipt was on its way back
+            note += " (its acknowledgment came first)"
+            await messages.transition(session, message, MessageState(message.state), note=note)
+        arrived.append(message)
+    await _expect_answers(session, profile, arrived)
 
 
-async def _expect_answers(session: AsyncSession, profile: PartnerProfile, message: Message) -> None:
-    """What the partner owes back now that it has the document, by when (from its profile); what came
+async def _expect_answers(session: AsyncSession, profile: PartnerProfile, sent: list[Message]) -> None:
+    """What the partner owes back now that it has the documents, by when (from its profile); what came
     back already (answers can overtake the delivery's own bookkeeping) is expected and met at once."""
     now = utcnow()
     due = profile.acknowledgments
-    expected: list[tuple[ExpectationKind, float, bool]] = []
-    if due.functional and message.document_type not in ACKNOWLEDGMENTS:
-        acknowledged = message.state in (MessageState.ACKNOWLEDGED, MessageState.DEAD)
-        expected.append((ExpectationKind.FUNCTIONAL_ACK, due.functional_within_hours, acknowledged))
-    if message.document_type in PURCHASE_ORDERS:
+    orders_sent = [m.id for m in sent if m.document_type in PURCHASE_ORDERS]
+    states: dict[int, str] = {}
+    if orders_sent:
         # Only a purchase order still just sent becomes delivered: an answer may have moved it on.
         await session.execute(
             update(PurchaseOrderRecord)
             .where(
-                PurchaseOrderRecord.message_id == message.id,
+                PurchaseOrderRecord.message_id.in_(orders_sent),
                 PurchaseOrderRecord.state == PurchaseOrderState.SENT.value,
             )
             .values(state=PurchaseOrderState.DELIVERED.value, updated_at=now)
+            .execution_options(synchronize_session=False)
         )
-        record = (
-            await session.execute(
-                select(PurchaseOrderRecord).where(PurchaseOrderRecord.message_id == message.id)
+        stmt = select(PurchaseOrderRecord.message_id, PurchaseOrderRecord.state).where(
+            PurchaseOrderRecord.message_id.in_(orders_sent)
+        )
+        states = {m: str(state) for m, state in (await session.execute(stmt)).all() if m is not None}
+    expected: list[orders.Expected] = []
+    for message in sent:
+        owed: list[tuple[ExpectationKind, float, bool]] = []
+        if due.functional and message.document_type not in ACKNOWLEDGMENTS:
+            acknowledged = message.state in (MessageState.ACKNOWLEDGED, MessageState.DEAD)
+            owed.append((ExpectationKind.FUNCTIONAL_ACK, due.functional_within_hours, acknowledged))
+        if message.document_type in PURCHASE_ORDERS:
+            state = PurchaseOrderState(states.get(message.id, PurchaseOrderState.DELIVERED.value))
+            answered = state not in (PurchaseOrderState.SENT, PurchaseOrderState.DELIVERED)
+            shipped = state in (PurchaseOrderState.SHIPPED, PurchaseOrderState.PARTIALLY_SHIPPED)
+            owed.append((ExpectationKind.PO_ACK, due.po_ack_within_hours, answered))
+            owed.append((ExpectationKind.SHIP_NOTICE, due.ship_notice_within_hours, shipped))
+        expected += [
+            orders.Expected(
+                message.id, profile.key, kind, now + timedelta(hours=hours), message.reference, met
             )
-        ).scalar_one_or_none()
-        state = PurchaseOrderState(record.state) if record else PurchaseOrderState.DELIVERED
-        answered = state not in (PurchaseOrderState.SENT, PurchaseOrderState.DELIVERED)
-        shipped = state in (PurchaseOrderState.SHIPPED, PurchaseOrderState.PARTIALLY_SHIPPED)
-        expected.append((ExpectationKind.PO_ACK, due.po_ack_within_hours, answered))
-        expected.append((ExpectationKind.SHIP_NOTICE, due.ship_notice_within_hours, shipped))
-    for kind, hours, met in expected:
-        await orders.expect(
-            session,
-            message_id=message.id,
-            partner=profile.key,
-            kind=kind,
-            due_at=now + timedelta(hours=hours),
-            reference=message.reference,
-            met=met,
-        )
+            for kind, hours, met in owed
+        ]
+    await orders.expect(session, expected)

@@ -31,3 +31,19 @@ async def insert_row(
     result = await connection.execute(_statement(connection.dialect.name, table, unique), values)
     row_id: int | None = result.scalar_one_or_none()
     return row_id
+
+
+@functools.cache
+def _many(dialect: str, table: Table, unique: tuple[str, ...]) -> Any:
+    ins = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return ins.on_conflict_do_nothing(index_elements=list(unique))
+
+
+async def insert_rows(
+    session: AsyncSession, table: Table, rows: list[dict[str, Any]], *, unique: tuple[str, ...]
+) -> None:
+    """Insert ``rows`` into ``table`` in the session's transaction, in one call, skipping those whose
+    ``unique`` columns match a row already there."""
+    if rows:
+        connection = await session.connection()
+        await connection.execute(_many(connection.dialect.name, table, unique), rows)

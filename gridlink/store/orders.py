@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +11,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.store.base import utcnow
-from gridlink.store.inserts import insert_row
+from gridlink.store.inserts import insert_rows
 from gridlink.store.models.orders import (
     Expectation,
     ExpectationKind,
@@ -87,28 +89,37 @@ async def invoice_for(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def expect(
-    session: AsyncSession,
-    *,
-    message_id: int,
-    partner: str,
-    kind: ExpectationKind,
-    due_at: datetime,
-    reference: str | None = None,
-    met: bool = False,
-) -> None:
-    """Expect a document of ``kind`` from ``partner`` about a sent message by ``due_at`` (once per kind);
-    ``met`` when it has come already."""
-    values = {
-        "message_id": message_id,
-        "partner": partner,
-        "reference": reference,
-        "kind": kind.value,
-        "due_at": due_at,
-        "met_at": utcnow() if met else None,
-        "overdue_at": None,
-    }
-    await insert_row(session, _EXPECTATIONS, values, unique=("message_id", "kind"))
+@dataclass(frozen=True)
+class Expected:
+    """A document of ``kind`` owed by ``partner`` about a sent message by ``due_at``; ``met`` when it has
+    come already."""
+
+    message_id: int
+    partner: str
+    kind: ExpectationKind
+    due_at: datetime
+    reference: str | None = None
+    met: bool = False
+
+
+async def expect(session: AsyncSession, expected: Sequence[Expected]) -> None:
+    """Record what partners owe back (once per message and kind), in one statement."""
+    if not expected:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "message_id": e.message_id,
+            "partner": e.partner,
+            "reference": e.reference,
+            "kind": e.kind.value,
+            "due_at": e.due_at,
+            "met_at": now if e.met else None,
+            "overdue_at": None,
+        }
+        for e in expected
+    ]
+    await insert_rows(session, _EXPECTATIONS, rows, unique=("message_id", "kind"))
 
 
 async def meet(

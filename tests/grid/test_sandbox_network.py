@@ -3,11 +3,16 @@ is not lost because the receiver dropped one connection."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
+from gridlink.documents.codecs import CodecProfile, encode_purchase_order
+from gridlink.edi.writer import EdifactWriter, MemoryNumbers
+from gridlink.edi.writer import Party as EdiParty
 from gridlink.sandbox.grid.network import Network, RoutingError
 from gridlink.sandbox.grid.state import GridState
-from tests.grid.test_sandbox_grid import purchase_order
+from tests.grid.test_sandbox_grid import ORDER, purchase_order
 
 SUPPLIER = "ZZ:ACMESUPPLY"
 THREE_PL = "ZZ:DELTA3PL"
@@ -61,3 +66,33 @@ async def test_a_file_of_several_interchanges_is_routed_one_interchange_at_a_tim
     assert received == {SUPPLIER: [first, third], THREE_PL: [second]}  # each exactly as it was written
     lens = [(r["receiveraddress"], r["sendertransactionid"]) for r in network.state.transactions]
     assert lens == [(SUPPLIER, "000000007"), (THREE_PL, "000000008"), (SUPPLIER, "000000009")]
+
+
+def edifact_order(receiver: str, control: int) -> bytes:
+    """An ORDERS interchange (with its UNA) from the hub to ``receiver``."""
+    profile = CodecProfile(standard="edifact", version="D96A")
+    set_id, body = encode_purchase_order(ORDER, profile)
+    out = io.BytesIO()
+    writer = EdifactWriter(
+        out,
+        sender=EdiParty("ZZ", "GRIDLINK"),
+        receiver=EdiParty(*receiver.split(":")),
+        numbers=MemoryNumbers(control),
+    )
+    writer.write_message(set_id, "D", "96A", body)
+    writer.close()
+    return out.getvalue()
+
+
+async def test_edifact_interchanges_of_one_file_are_split_with_their_service_string_advice() -> None:
+    network = Network(GridState())
+    received: list[bytes] = []
+
+    async def deliver(data: bytes) -> None:
+        received.append(data)
+
+    network.join(SUPPLIER, "Acme Supply", deliver)
+    first, second = edifact_order(SUPPLIER, 3), edifact_order(SUPPLIER, 4)
+    assert first.startswith(b"UNA")
+    await network.route(first + second)
+    assert received == [first, second]
