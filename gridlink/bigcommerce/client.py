@@ -224,19 +224,16 @@ class BigCommerceClient:
         data = await self._data("GET", f"/v2/orders/{order_id}", params=params)
         order = Order.model_validate(data)
         expanded = data.get("consignments") if isinstance(data, dict) else None
-        if isinstance(expanded, dict) and "shipping" in expanded:
-            consignments = Consignments.model_validate(expanded)
+        if isinstance(expanded, dict) and isinstance(expanded.get("shipping"), list):
+            # A consignment does not repeat its order's id, which the addresses carry.
+            shipping = [{**c, "order_id": order_id} for c in expanded["shipping"] if isinstance(c, dict)]
+            consignments = Consignments.model_validate({**expanded, "shipping": shipping})
             lines = [c.line_items for c in consignments.shipping]
             lines += [c.line_items for c in (*consignments.pickups, *consignments.downloads)]
             products = sorted((p for group in lines for p in group), key=lambda p: p.id)
             # Every line must be there: an order the store did not expand fully is read the long way.
             if sum(p.quantity for p in products) == order.items_total:
-                addresses = [
-                    ShippingAddress.model_validate(
-                        {**c.model_dump(exclude={"line_items"}), "order_id": order_id}
-                    )
-                    for c in consignments.shipping
-                ]
+                addresses: list[ShippingAddress] = list(consignments.shipping)
                 return OrderDetail(order=order, products=products, addresses=addresses)
         products = await self.order_products(order_id)
         addresses = await self.order_shipping_addresses(order_id)

@@ -106,13 +106,9 @@ class OrderProduct(Model):
     base_price: Decimal = Decimal(0)
 
 
-class ShippingConsignment(Address):
+class ShippingConsignment(ShippingAddress):
     """A shipping consignment as ``include=consignments.line_items`` returns it: an address and its lines."""
 
-    id: int
-    items_total: int = 0
-    items_shipped: int = 0
-    shipping_method: str = ""
     line_items: list[OrderProduct] = Field(default_factory=list)
 
 

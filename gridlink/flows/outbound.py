@@ -91,10 +91,15 @@ async def record_outbound(
         await deliver.enqueue(
             session,
             MessageRef(message_id=message.id),
-            idempotency_key=f"deliver:{message.id}",
+            idempotency_key=delivery_key(message.id),
             ordering_key=delivery_order(profile),
         )
     return message
+
+
+def delivery_key(message_id: int) -> str:
+    """The idempotency key of a message's delivery job."""
+    return f"deliver:{message_id}"
 
 
 def delivery_order(profile: PartnerProfile) -> str | None:
@@ -138,7 +143,7 @@ async def deliver(ctx: JobContext, ref: MessageRef) -> None:
         companions = []
     await _delivered(ctx.session, profile, [sending.id, *(m.id for m in companions)], delivered)
     # Their own delivery jobs have nothing left to do.
-    await complete_waiting(ctx.session, [f"deliver:{m.id}" for m in companions], utcnow())
+    await complete_waiting(ctx.session, [delivery_key(m.id) for m in companions], utcnow())
 
 
 async def _waiting(session: AsyncSession, sending: Message, most: int) -> list[Message]:

@@ -52,11 +52,6 @@ async def take(session: AsyncSession, counts: Mapping[str, int]) -> dict[str, ra
     return {str(name): range(int(last) - counts[name] + 1, int(last) + 1) for name, last in result}
 
 
-async def next_values(session: AsyncSession, name: str, count: int = 1) -> range:
-    """The next ``count`` numbers of sequence ``name``, as :func:`take` takes them."""
-    return (await take(session, {name: count}))[name]
-
-
 async def next_value(session: AsyncSession, name: str) -> int:
-    """The next number of sequence ``name``, as :func:`take` takes them."""
-    return (await next_values(session, name))[0]
+    """The next number of sequence ``name``, as :func:`take` takes it."""
+    return (await take(session, {name: 1}))[name][0]
