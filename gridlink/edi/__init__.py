@@ -20,6 +20,7 @@ from gridlink.edi.reconcile import (
     reconcile,
     sent_in,
 )
+from gridlink.edi.renumber import renumber
 from gridlink.edi.results import GroupResult, InterchangeResult, SetResult
 from gridlink.edi.segment import Segment
 from gridlink.edi.spec import load_set
@@ -64,6 +65,7 @@ __all__ = [
     "read_acks",
     "read_segments",
     "reconcile",
+    "renumber",
     "sent_in",
     "set_bodies",
     "validate",

@@ -52,6 +52,16 @@ class Delimiters:
             raise EdiWriteError(f"separators must not be letters or digits: {chars!r}")
 
 
+# EDIFACT syntax identifiers (UNB S001) whose repertoires need UTF-8; the others fit in Latin-1.
+_UTF8_SYNTAXES = frozenset({"UNOY", "UNOW"})
+
+
+def edifact_codec(syntax: str) -> str:
+    """The codec an EDIFACT interchange of syntax identifier ``syntax`` (UNOA, UNOC, UNOY, …) is read and
+    written in."""
+    return "utf-8" if syntax in _UTF8_SYNTAXES else "latin-1"
+
+
 X12_DEFAULT = Delimiters(segment="~", element="*", component=">", repetition="^")
 EDIFACT_DEFAULT = Delimiters(segment="'", element="+", component=":", release="?")
 

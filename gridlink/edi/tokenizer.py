@@ -16,6 +16,7 @@ from gridlink.edi.delimiters import (
     ISA_LENGTH,
     UNA_LENGTH,
     Delimiters,
+    edifact_codec,
     edifact_from_una,
     x12_from_isa,
 )
@@ -26,8 +27,6 @@ CHUNK = 1 << 16
 _BOM = b"\xef\xbb\xbf"
 _BLANKS = " \t\r\n"
 _BLANK_BYTES = b" \t\r\n\x00"
-# EDIFACT syntax identifiers (UNB S001) and the codecs their repertoires fit in.
-_EDIFACT_CODECS = {"UNOY": "utf-8", "UNOW": "utf-8"}
 
 
 @dataclass
@@ -62,7 +61,7 @@ class Notices:
 def _codec_for_unb(head: str, delims: Delimiters) -> str:
     start = head.find("UNB" + delims.element)
     syntax = head[start + 4 : start + 8] if start >= 0 else ""
-    return _EDIFACT_CODECS.get(syntax, "latin-1")
+    return edifact_codec(syntax)
 
 
 class SegmentReader:

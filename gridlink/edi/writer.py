@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import BinaryIO, Protocol
 
-from gridlink.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT, Delimiters, una_string
+from gridlink.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT, Delimiters, edifact_codec, una_string
 from gridlink.edi.errors import EdiWriteError
 from gridlink.edi.segment import Segment, Values, build
 
@@ -259,8 +259,7 @@ class EdifactWriter(_Writer):
         ack_requested: bool = False,
         now: datetime | None = None,
     ) -> None:
-        encoding = "utf-8" if syntax in ("UNOY", "UNOW") else "latin-1"
-        super().__init__(out, delimiters, numbers, encoding)
+        super().__init__(out, delimiters, numbers, edifact_codec(syntax))
         if not una and delimiters != EDIFACT_DEFAULT:
             raise EdiWriteError("non-default separators need a UNA segment")
         self.control = str(numbers.next("interchange"))

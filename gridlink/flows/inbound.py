@@ -112,11 +112,12 @@ async def _interchange(
     await messages.transition(
         session, message, state, note=f"{len(result.sets)} sets", error="\n".join(problems) or None
     )
-    ack = await numbered(session, profile.key, lambda numbers: acknowledge(result, numbers=numbers))
+    ack = await numbered(session, profile, lambda numbers: acknowledge(result, numbers=numbers))
     if ack is not None:
         sent = await record_outbound(session, ctx.resource(BlobStore), profile, ack, reference=None)
         if state is MessageState.VALIDATED:
-            note = f"{sent.document_type} {sent.interchange_control} queued (message {sent.id})"
+            control = sent.interchange_control or "numbered when sent"
+            note = f"{sent.document_type} {control} queued (message {sent.id})"
             await messages.transition(session, message, MessageState.ACKNOWLEDGED, note=note)
     earlier = await messages.earlier_copy(session, message)
     if earlier is not None:  # the same interchange sent again: acknowledged again, applied once

@@ -3,6 +3,7 @@ one transaction with the job that delivers them; delivery sets what the partner 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from pydantic import BaseModel
@@ -11,9 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.config import Settings
 from gridlink.edi.compose import Body
+from gridlink.edi.renumber import renumber
 from gridlink.edi.validator import validate
+from gridlink.edi.writer import ControlNumbers
 from gridlink.engine import Discard, JobContext, complete_waiting, define_job
-from gridlink.flows.partner_documents import document_setting, interchange, numbered, profile_by_key
+from gridlink.flows.partner_documents import (
+    batched,
+    confirm,
+    document_setting,
+    foresee,
+    interchange,
+    numbered,
+    profile_by_key,
+)
 from gridlink.flows.transports import Delivered, PartnerLinks, transport_name
 from gridlink.grid.as2.transport import DeliveryFailed
 from gridlink.grid.sftp import MailboxError
@@ -21,7 +32,7 @@ from gridlink.logs import get_logger
 from gridlink.partners.profiles import PartnerProfile
 from gridlink.store import messages, orders
 from gridlink.store.base import utcnow
-from gridlink.store.blobs import BlobStore
+from gridlink.store.blobs import BlobStore, sha256_hex
 from gridlink.store.models.messages import Direction, Message, MessageState
 from gridlink.store.models.orders import ExpectationKind, PurchaseOrderRecord, PurchaseOrderState
 
@@ -49,7 +60,7 @@ async def send_document(
 ) -> Message:
     """Write one document to ``profile`` in its standard and version and queue its delivery."""
     setting = document_setting(profile, x12_set)
-    data = await numbered(session, profile.key, interchange(settings.edi, profile, setting, x12_set, [body]))
+    data = await numbered(session, profile, interchange(settings.edi, profile, setting, x12_set, [body]))
     return await record_outbound(session, blobs, profile, data, reference=reference)
 
 
@@ -59,31 +70,26 @@ async def record_outbound(
     """Record an interchange for ``profile`` and queue its delivery.
 
     The hub checks what it writes as it checks what it receives: an interchange that fails its own
-    validation is kept dead, with the problems, and never sent.
+    validation is kept dead, with the problems, and never sent. One written with provisional control
+    numbers (see ``batched``) is recorded without them: its delivery numbers it.
     """
-    (result,) = validate(data)
-    problems = [f"{where}: {problem}" for where, problem in result.all_problems()]
-    first = result.sets[0] if result.sets else None
-    group = result.groups[0] if result.groups else None
+    fields, problems = described(data)
+    if batched(profile):
+        fields.update(interchange_control=None, group_control=None, set_control=None)
     digest = await blobs.put(data)
+    note = "written and validated" + ("; numbered when it is sent" if batched(profile) else "")
     message = await messages.record(
         session,
         direction=Direction.OUTBOUND,
         blob_sha256=digest,
         size=len(data),
         state=MessageState.DEAD if problems else MessageState.VALIDATED,
-        note="written; it fails validation and is not sent" if problems else "written and validated",
+        note="written; it fails validation and is not sent" if problems else note,
         partner=profile.key,
         transport=transport_name(profile),
-        standard=result.standard,
-        document_type=first.id if first else ("TA1" if result.standard == "x12" else None),
-        sender=f"{result.sender_qualifier}:{result.sender}",
-        receiver=f"{result.receiver_qualifier}:{result.receiver}",
-        interchange_control=result.control,
-        group_control=group.control if group and group.explicit else None,
-        set_control=first.control if first else None,
         reference=reference,
         error="\n".join(problems) or None,
+        **fields,
     )
     if problems:
         log.error("the hub wrote an invalid interchange", partner=profile.key, problems=problems[:5])
@@ -97,6 +103,24 @@ async def record_outbound(
     return message
 
 
+def described(data: bytes) -> tuple[dict[str, str | None], list[str]]:
+    """What a message records of an interchange the hub wrote (standard, type, parties, controls), and
+    the problems its validation found."""
+    (result,) = validate(data)
+    first = result.sets[0] if result.sets else None
+    group = result.groups[0] if result.groups else None
+    fields = {
+        "standard": result.standard,
+        "document_type": first.id if first else ("TA1" if result.standard == "x12" else None),
+        "sender": f"{result.sender_qualifier}:{result.sender}",
+        "receiver": f"{result.receiver_qualifier}:{result.receiver}",
+        "interchange_control": result.control,
+        "group_control": group.control if group and group.explicit else None,
+        "set_control": first.control if first else None,
+    }
+    return fields, [f"{where}: {problem}" for where, problem in result.all_problems()]
+
+
 def delivery_key(message_id: int) -> str:
     """The idempotency key of a message's delivery job."""
     return f"deliver:{message_id}"
@@ -105,7 +129,7 @@ def delivery_key(message_id: int) -> str:
 def delivery_order(profile: PartnerProfile) -> str | None:
     """The ordering key of deliveries to a partner that takes several interchanges per file: one at a
     time, so that no two deliveries put the same waiting interchange in their files."""
-    return f"deliver:{profile.key}" if profile.interchanges_per_file > 1 else None
+    return f"deliver:{profile.key}" if batched(profile) else None
 
 
 @define_job("edi.deliver", max_attempts=15, backoff=10.0, backoff_cap=3600.0)
@@ -120,10 +144,12 @@ async def deliver(ctx: JobContext, ref: MessageRef) -> None:
         if sending.state not in (MessageState.VALIDATED, MessageState.RETRYING):
             return  # delivered already: this is a repeat of a job that finished
         profile = await profile_by_key(peek, sending.partner)
-        companions = await _waiting(peek, sending, profile.interchanges_per_file - 1)
+        batch = [sending, *await _waiting(peek, sending, profile.interchanges_per_file - 1)]
     blobs = ctx.resource(BlobStore)
-    data = b"".join([await blobs.get(m.blob_sha256) for m in (sending, *companions)])
-    name = f"{sending.document_type or 'edi'}-{sending.interchange_control}-{sending.id}.edi"
+    parts = await _numbered(ctx, profile.key, blobs, batch)
+    data = b"".join(data for data, _ in parts)
+    # The file's name says what it holds: an earlier attempt's file of that name is this very file.
+    name = f"{sending.document_type or 'edi'}-{parts[0][1]}-{sending.id}-{sha256_hex(data)[:12]}.edi"
     try:
         delivered = await ctx.resource(PartnerLinks).send(
             profile, data, standard=sending.standard or "x12", name=name
@@ -139,11 +165,51 @@ async def deliver(ctx: JobContext, ref: MessageRef) -> None:
                 session, failed, to, note=f"attempt {ctx.attempt} failed", error=str(exc)
             )
         raise
-    if delivered.earlier:  # what else that file held is not known: the others go again in their turn
-        companions = []
-    await _delivered(ctx.session, profile, [sending.id, *(m.id for m in companions)], delivered)
+    ids = [m.id for m in batch]
+    await _delivered(ctx.session, profile, ids, delivered)
     # Their own delivery jobs have nothing left to do.
-    await complete_waiting(ctx.session, [delivery_key(m.id) for m in companions], utcnow())
+    await complete_waiting(ctx.session, [delivery_key(i) for i in ids[1:]], utcnow())
+
+
+async def _numbered(
+    ctx: JobContext, partner: str, blobs: BlobStore, batch: list[Message]
+) -> list[tuple[bytes, str | None]]:
+    """The interchanges of ``batch`` as they go, with their control numbers. Those written with
+    provisional control numbers (see ``batched``) are numbered now, in order, from the partner's
+    sequences, in a transaction of their own: from then on the numbers are theirs, whether this send
+    succeeds or is tried again."""
+    stored = [(await blobs.get(m.blob_sha256), m.interchange_control) for m in batch]
+    drafts = [n for n, m in enumerate(batch) if m.interchange_control is None]
+    if not drafts:
+        return stored
+
+    def write(numbers: ControlNumbers) -> list[bytes]:
+        return [renumber(stored[n][0], numbers) for n in drafts]
+
+    # Written, checked and stored before the numbers are locked, with those they will be (a batched
+    # partner's numbers are taken by its one delivery under way only), so the lock is held briefly.
+    async with ctx.db.session() as peek:
+        foreseen = await foresee(peek, partner, write)
+    described_as = [described(data)[0] for data in foreseen.result]
+    await asyncio.gather(*(blobs.put(data) for data in foreseen.result))
+    async with ctx.db.transaction() as session:
+        numbered_data = await confirm(session, partner, foreseen)
+        if numbered_data is not foreseen.result:  # others took numbers meanwhile
+            described_as = [described(data)[0] for data in numbered_data]
+            await asyncio.gather(*(blobs.put(data) for data in numbered_data))
+        stmt = select(Message).where(Message.id.in_([batch[n].id for n in drafts])).with_for_update()
+        found = {m.id: m for m in (await session.execute(stmt)).scalars()}
+        for n, data, fields in zip(drafts, numbered_data, described_as, strict=True):
+            message = found[batch[n].id]
+            if message.interchange_control is not None:  # numbered meanwhile: give these numbers back
+                raise RuntimeError(f"message {message.id} was numbered by another delivery")
+            for key, value in fields.items():
+                setattr(message, key, value)
+            message.blob_sha256, message.size = sha256_hex(data), len(data)
+            note = f"numbered {fields['interchange_control']} to be sent"
+            await messages.transition(session, message, MessageState(message.state), note=note)
+            stored[n] = (data, fields["interchange_control"])
+    return stored
 
 
 async def _waiting(session: AsyncSession, sending: Message, most: int) -> list[Message]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,12 +15,12 @@ from gridlink.config import EdiSettings
 from gridlink.documents.codecs import CodecProfile, EncodeError
 from gridlink.edi.compose import Body
 from gridlink.edi.delimiters import Delimiters
-from gridlink.edi.writer import ControlNumbers, EdifactWriter, X12Writer
+from gridlink.edi.writer import ControlNumbers, EdifactWriter, MemoryNumbers, X12Writer
 from gridlink.edi.writer import Party as EdiParty
 from gridlink.engine import Discard
 from gridlink.partners.profiles import DocumentSetting, PartnerProfile
 from gridlink.store import partners
-from gridlink.store.sequences import take
+from gridlink.store.sequences import last_taken, take
 
 T = TypeVar("T")
 D = TypeVar("D")
@@ -107,17 +108,71 @@ class _Allocated:
         return self.values[scope].pop(0)
 
 
-async def numbered(session: AsyncSession, partner: str, write: Callable[[ControlNumbers], T]) -> T:
+def batched(profile: PartnerProfile) -> bool:
+    """Whether a partner takes several interchanges per file. Deliveries to it go one at a time, in
+    order, and number what they carry as they send it: its control numbers are then taken once per
+    file, by the one delivery under way, rather than by every document as it is written (where each
+    writer would hold the partner's sequences until its transaction ends)."""
+    return profile.interchanges_per_file > 1
+
+
+async def numbered(session: AsyncSession, profile: PartnerProfile, write: Callable[[ControlNumbers], T]) -> T:
+    """Run ``write`` with the partner's control numbers, or, for a partner whose deliveries number what
+    they send (:func:`batched`), with provisional ones (1) that its delivery replaces."""
+    if batched(profile):
+        return write(MemoryNumbers())
+    return await allocated(session, profile.key, write)
+
+
+async def allocated(session: AsyncSession, partner: str, write: Callable[[ControlNumbers], T]) -> T:
     """Run ``write`` with control numbers from the partner's gap-free sequences in ``session``.
 
     The writers ask for numbers synchronously, so ``write`` runs twice: once counting what it takes,
     then with exactly that many numbers allocated (a rollback gives them back).
     """
+    counts = _counted(partner, write)
+    return write(_Allocated(_by_scope(partner, await take(session, counts))))
+
+
+@dataclass(frozen=True)
+class Foreseen(Generic[T]):
+    """What ``write`` gave with the numbers it will most likely be allocated, and those numbers."""
+
+    result: T
+    numbers: dict[str, range]
+    write: Callable[[ControlNumbers], T]
+
+
+async def foresee(session: AsyncSession, partner: str, write: Callable[[ControlNumbers], T]) -> Foreseen[T]:
+    """Run ``write`` with the numbers :func:`allocated` would give it next, read without taking them, so
+    that slow work on the result can be done before the partner's sequences are locked; right while
+    nothing else takes the partner's numbers meanwhile (as for a batched partner's one delivery)."""
+    counts = _counted(partner, write)
+    last = await last_taken(session, list(counts))
+    numbers = {name: range(last[name] + 1, last[name] + 1 + count) for name, count in counts.items()}
+    return Foreseen(write(_Allocated(_by_scope(partner, numbers))), numbers, write)
+
+
+async def confirm(session: AsyncSession, partner: str, foreseen: Foreseen[T]) -> T:
+    """Take the foreseen numbers in ``session``: the foreseen result when they are the ones taken, else
+    the result written again with those that were."""
+    taken = await take(session, {name: len(numbers) for name, numbers in foreseen.numbers.items()})
+    if taken == foreseen.numbers:
+        return foreseen.result
+    return foreseen.write(_Allocated(_by_scope(partner, taken)))
+
+
+def _counted(partner: str, write: Callable[[ControlNumbers], object]) -> dict[str, int]:
+    """How many numbers of each of the partner's sequences ``write`` takes."""
     counting = _Counting()
     write(counting)
-    taken = await take(session, {f"edi:{partner}:{scope}": count for scope, count in counting.used.items()})
-    values = {scope: list(taken[f"edi:{partner}:{scope}"]) for scope in counting.used}
-    return write(_Allocated(values))
+    return {f"edi:{partner}:{scope}": count for scope, count in counting.used.items()}
+
+
+def _by_scope(partner: str, numbers: dict[str, range]) -> dict[str, list[int]]:
+    """Numbers of the partner's sequences, by the writer's scope each serves."""
+    prefix = f"edi:{partner}:"
+    return {name.removeprefix(prefix): list(values) for name, values in numbers.items()}
 
 
 def hub_party(edi: EdiSettings) -> EdiParty:

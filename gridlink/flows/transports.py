@@ -26,7 +26,6 @@ class Delivered:
 
     transport_id: str
     note: str
-    earlier: bool = False  # an earlier attempt's file was found there: only its first interchange is sure
 
 
 def transport_name(profile: PartnerProfile) -> str:
@@ -69,8 +68,8 @@ class PartnerLinks:
         if isinstance(link, SFTPLink):
             try:
                 path = await put(sftp_mailbox(link), name, data)
-            except AlreadyThere:  # an earlier attempt put it there and died before recording it
-                return Delivered(name, "already in the partner's SFTP outbound folder", earlier=True)
+            except AlreadyThere:  # an earlier attempt put this very file there and died before recording it
+                return Delivered(name, "already in the partner's SFTP outbound folder")
             return Delivered(name, f"written to {path} over SFTP")
         if isinstance(link, AS2Link):
             counterpart = as2_counterpart(profile)

@@ -9,6 +9,7 @@ import pytest
 
 from gridlink.bigcommerce.models import OrderStatus
 from gridlink.documents.codecs import encode_purchase_order
+from gridlink.engine.admin import touch_due
 from gridlink.flows.outbound import delivery_key, send_document
 from gridlink.flows.partner_documents import encoded, profile_by_key
 from gridlink.sandbox.grid.simulated import Behaviour
@@ -16,7 +17,9 @@ from gridlink.store.db import Database
 from gridlink.store.models.jobs import Job
 from gridlink.store.models.messages import Direction, Message, MessageState
 from gridlink.store.models.orders import ExpectationKind, PurchaseOrderState
+from gridlink.store.sequences import last_taken
 from tests.bigcommerce.conftest import Sandbox, customer_order
+from tests.engine.conftest import eventually
 from tests.flows.loop import FINANCE, SUPPLIER, Loop, profile, running_loop
 from tests.grid.test_sandbox_grid import ORDER
 from tests.support.certs import Identity as Keys
@@ -54,7 +57,9 @@ async def test_waiting_interchanges_go_in_one_file_and_each_is_acknowledged(
         assert [m.state for m in sent] == [MessageState.ACKNOWLEDGED] * 3  # each settled by its own 997
         assert len({m.transport_id for m in sent}) == 1  # one AS2 message or SFTP file carried all three
         supplier = loop.grid.partners[SUPPLIER]
-        assert [r[:3] for r in supplier.received] == [b"ISA"] * 3  # the network split the file again
+        # Numbered in order as they went, and each message keeps the very interchange the supplier got.
+        assert [m.interchange_control for m in sent] == ["000000001", "000000002", "000000003"]
+        assert supplier.received == [await loop.hub.blobs.get(m.blob_sha256) for m in sent]
         if not sftp:  # the three 997s came back to the hub's AS2 endpoint in one file, each settling its own
             answers = await loop.messages(
                 Message.direction == Direction.INBOUND.value, Message.partner == "acme"
@@ -65,6 +70,42 @@ async def test_waiting_interchanges_go_in_one_file_and_each_is_acknowledged(
         assert sorted(j.attempt for j in jobs) == [0, 0, 1]  # one delivery ran; it did the others' work
         assert all(j.state == "succeeded" for j in jobs)
         assert sorted(e.message_id for e in expected) == sorted(ids)  # what each owes back is expected
+
+
+async def test_a_failed_delivery_keeps_the_numbers_it_gave_and_sends_them_again(
+    db: Database, sandbox: Sandbox, database_url: str, tmp_path: Path, keys: dict[str, Keys]
+) -> None:
+    """Numbers given as a file goes are the messages' own: a retry sends the same interchanges, and the
+    partner's sequences count each number once."""
+    partners = [profile("acme", SUPPLIER, interchanges_per_file=10), profile("finance", FINANCE)]
+    behaviours = {SUPPLIER: Behaviour(acknowledgment=None), FINANCE: Behaviour()}
+    batching = running_loop(sandbox, database_url, tmp_path, keys, partners, behaviours, hub_batch=10)
+    async with batching as loop:
+        mailbox = loop.hub.links.mailbox
+        reachable = mailbox.as2_url
+        mailbox.as2_url = "http://127.0.0.1:9/as2"  # nothing listens there: the send fails
+        try:
+            ids = await send_three(loop)
+
+            async def failed_once() -> bool:
+                first = await loop.messages(Message.id == ids[0])
+                return first[0].state == MessageState.RETRYING
+
+            await eventually(failed_once)
+            numbered = await loop.messages(Message.id.in_(ids))
+            assert [m.interchange_control for m in numbered] == ["000000001", "000000002", "000000003"]
+        finally:
+            mailbox.as2_url = reachable
+        await touch_due(loop.hub.db)  # skip the backoff
+        await loop.settle()
+        sent = await loop.messages(Message.id.in_(ids))
+        assert [m.state for m in sent] == [MessageState.ACKNOWLEDGED] * 3
+        assert [m.interchange_control for m in sent] == ["000000001", "000000002", "000000003"]
+        assert [m.blob_sha256 for m in sent] == [m.blob_sha256 for m in numbered]
+        supplier = loop.grid.partners[SUPPLIER]
+        assert supplier.received == [await loop.hub.blobs.get(m.blob_sha256) for m in sent]
+        async with loop.hub.db.session() as session:
+            assert await last_taken(session, ["edi:acme:interchange"]) == {"edi:acme:interchange": 3}
 
 
 async def test_a_partner_taking_one_interchange_per_file_gets_one_message_each(
