@@ -69,11 +69,7 @@ async def fetch_resource(
     Raises ValueError for resource types the hub does not follow."""
     try:
         if resource_type == "order":
-            detail = await client.order_detail(int(resource_id))
-            return {
-                "order": detail.order.model_dump(mode="json"),
-                "products": [line.model_dump(mode="json") for line in detail.products],
-            }
+            return (await client.order_detail(int(resource_id))).model_dump(mode="json")
         if resource_type == "product":
             return {"product": (await client.product(int(resource_id))).model_dump(mode="json")}
     except NotFound:

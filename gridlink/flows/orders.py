@@ -14,11 +14,17 @@ from gridlink.flows.store_orders import OrderRef, order_key
 
 
 async def order_changed(
-    session: AsyncSession, rules: OrderSettings, store_hash: str, order: dict[str, Any]
+    session: AsyncSession,
+    rules: OrderSettings,
+    store_hash: str,
+    order: dict[str, Any],
+    *,
+    event_id: int | None = None,
 ) -> None:
-    """Queue what the order's status calls for, in the caller's transaction."""
+    """Queue what the order's status calls for, in the caller's transaction (``event_id``: the store
+    event whose re-fetch read the order, for those jobs to use while it is fresh)."""
     status, order_id = order.get("status_id"), int(order["id"])
-    ref = OrderRef(store_hash=store_hash, order_id=order_id)
+    ref = OrderRef(store_hash=store_hash, order_id=order_id, event_id=event_id)
     ordering = order_key(store_hash, order_id)
     if status in rules.place_statuses:
         await place.enqueue(

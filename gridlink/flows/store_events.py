@@ -69,7 +69,8 @@ async def refetch(ctx: JobContext, ref: StoreEventRef) -> None:
     resource = await fetch_resource(client, event.resource_type, event.resource_id)
     await mark_fetched(ctx.session, event, resource)
     if event.resource_type == "order" and resource is not None:
-        await order_changed(ctx.session, ctx.resource(Settings).orders, event.store_hash, resource["order"])
+        orders = ctx.resource(Settings).orders
+        await order_changed(ctx.session, orders, event.store_hash, resource["order"], event_id=event.id)
     log.info(
         "store event fetched",
         store=event.store_hash,
