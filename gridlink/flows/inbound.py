@@ -76,27 +76,71 @@ async def receive(ctx: JobContext, ref: MessageRef) -> None:
     if not results:
         await messages.transition(session, message, MessageState.REJECTED, error="no interchange in the file")
         return
-    # Acknowledgments are read once per file; each interchange settles its own.
+    # Acknowledgments are read once per file, and settled once per sender when every interchange is in.
     acks = read_acks(data) if any(s.id in ACKNOWLEDGMENTS for r in results for s in r.sets) else []
+    received = _File(message)
     index = 0
     for position, result in enumerate(results):
         count = len(result.sets)
         own = [ack for ack in acks if ack.position == position]
-        await _interchange(ctx, message, result, own, bodies, list(range(index, index + count)))
+        await _interchange(ctx, received, result, own, bodies, list(range(index, index + count)))
         index += count
+    await received.settle(ctx)
+
+
+class _File:
+    """What the interchanges of one received file share: their message, the senders' profiles, whether the
+    file is a copy of one received before, and the acknowledgments waiting to be settled, by sender."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        self._profiles: dict[str, PartnerProfile | None] = {}
+        self._copy_of: Message | None = None
+        self._copy_checked = False
+        self._acks: dict[str, list[Ack]] = {}
+
+    async def profile(self, session: AsyncSession, sender: str) -> PartnerProfile | None:
+        """The profile of the partner at ``sender``, looked up once per file."""
+        if sender not in self._profiles:
+            self._profiles[sender] = await profile_by_address(session, sender)
+        return self._profiles[sender]
+
+    async def copy_of(self, session: AsyncSession) -> Message | None:
+        """The message this file is a copy of, if the same bytes came from the partner before."""
+        if not self._copy_checked:
+            self._copy_of = await messages.earlier_copy(session, self.message)
+            self._copy_checked = True
+        return self._copy_of
+
+    def hold(self, partner: str, acks: list[Ack]) -> None:
+        """Keep a valid interchange's acknowledgments for :meth:`settle`."""
+        self._acks.setdefault(partner, []).extend(acks)
+
+    async def settle(self, ctx: JobContext) -> None:
+        """Apply the acknowledgments held, one sender at a time, and say so on the file's message."""
+        if not self._acks:
+            return
+        unmatched = []
+        for partner, acks in self._acks.items():
+            unmatched += await settle(ctx.session, ctx.resource(BlobStore), partner, acks)
+        note = "acknowledgments applied" + (
+            f"; naming nothing sent: {'; '.join(unmatched)}" if unmatched else ""
+        )
+        await messages.transition(ctx.session, self.message, MessageState.APPLIED, note=note)
 
 
 async def _interchange(
     ctx: JobContext,
-    message: Message,
+    received: _File,
     result: InterchangeResult,
     acks: list[Ack],
     bodies: list[list[Segment]],
     indexes: list[int],
 ) -> None:
     session = ctx.session
+    message = received.message
     sender = f"{result.sender_qualifier or 'ZZ'}:{result.sender}"
-    profile = await profile_by_address(session, sender)
+    profile = await received.profile(session, sender)
     if profile is None:
         error = f"unknown sender {sender}: no partner has this address"
         await messages.transition(session, message, MessageState.REJECTED, error=error)
@@ -105,7 +149,8 @@ async def _interchange(
     message.document_type = ",".join(dict.fromkeys(s.id for s in result.sets))[:16] or None
     message.standard, message.sender = result.standard, sender
     message.receiver = f"{result.receiver_qualifier}:{result.receiver}"
-    message.interchange_control = result.control
+    # The file is known by its first interchange's number: a copy of it is found by that.
+    message.interchange_control = message.interchange_control or result.control
     problems = [f"{where}: {problem}" for where, problem in result.all_problems()]
     accepted = [s for s in result.sets if s.accepted]
     state = MessageState.VALIDATED if accepted or not problems else MessageState.REJECTED
@@ -119,18 +164,14 @@ async def _interchange(
             control = sent.interchange_control or "numbered when sent"
             note = f"{sent.document_type} {control} queued (message {sent.id})"
             await messages.transition(session, message, MessageState.ACKNOWLEDGED, note=note)
-    earlier = await messages.earlier_copy(session, message)
+    earlier = await received.copy_of(session)
     if earlier is not None:  # the same interchange sent again: acknowledged again, applied once
         note = f"a copy of message {earlier.id}: its documents are not applied again"
         await messages.transition(session, message, MessageState.APPLIED, note=note)
         return
     sets = [s for s in result.sets if s.id not in ACKNOWLEDGMENTS]
     if len(sets) < len(result.sets) and result.valid:
-        unmatched = await settle(session, ctx.resource(BlobStore), profile.key, acks)
-        note = "acknowledgments applied" + (
-            f"; naming nothing sent: {'; '.join(unmatched)}" if unmatched else ""
-        )
-        await messages.transition(session, message, MessageState.APPLIED, note=note)
+        received.hold(profile.key, acks)
     for set_result, index in zip(result.sets, indexes, strict=True):
         if set_result.id in ACKNOWLEDGMENTS or not set_result.accepted:
             continue

@@ -1,24 +1,30 @@
 """Interchanges waiting for a partner that takes several per file go in one AS2 message, and each is still
-delivered, acknowledged and expected as its own; a partner that takes one per file gets one per message."""
+delivered, acknowledged and expected as its own; a partner that takes one per file gets one per message;
+a received file of several interchanges that comes again is known as a copy."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
 from gridlink.bigcommerce.models import OrderStatus
 from gridlink.documents.codecs import encode_purchase_order
+from gridlink.edi.writer import MemoryNumbers, Party, X12Writer
 from gridlink.engine.admin import touch_due
+from gridlink.flows.inbound import enqueue_receive
 from gridlink.flows.outbound import delivery_key, send_document
 from gridlink.flows.partner_documents import encoded, profile_by_key
 from gridlink.sandbox.grid.simulated import Behaviour
+from gridlink.store import messages
 from gridlink.store.db import Database
 from gridlink.store.models.jobs import Job
 from gridlink.store.models.messages import Direction, Message, MessageState
 from gridlink.store.models.orders import ExpectationKind, PurchaseOrderState
 from gridlink.store.sequences import last_taken
 from tests.bigcommerce.conftest import Sandbox, customer_order
+from tests.edi import samples
 from tests.engine.conftest import eventually
 from tests.flows.loop import FINANCE, SUPPLIER, Loop, profile, running_loop
 from tests.grid.test_sandbox_grid import ORDER
@@ -142,3 +148,49 @@ async def test_store_orders_for_a_batching_partner_go_round_the_whole_loop(
         sent = await loop.messages(Message.id.in_([po.message_id for po in pos]))
         assert {m.state for m in sent} == {MessageState.ACKNOWLEDGED}
         assert len(await loop.invoices()) == 4  # to finance, once per order
+
+
+def inventory_file(interchanges: int) -> bytes:
+    """A file of several interchanges from the supplier, each with one 846 (kept: no flow applies it)."""
+    numbers = MemoryNumbers()
+    out = io.BytesIO()
+    for _ in range(interchanges):
+        writer = X12Writer(
+            out, sender=Party("ZZ", "ACMESUPPLY"), receiver=Party("ZZ", "GRIDLINK"), numbers=numbers
+        )
+        writer.begin_group("IB")
+        writer.write_set("846", samples.x12_846())
+        writer.close()
+    return out.getvalue()
+
+
+async def test_a_file_of_several_interchanges_received_again_is_known_as_a_copy(
+    db: Database, sandbox: Sandbox, database_url: str, tmp_path: Path, keys: dict[str, Keys]
+) -> None:
+    partners = [profile("acme", SUPPLIER), profile("finance", FINANCE)]
+    behaviours = {SUPPLIER: Behaviour(), FINANCE: Behaviour()}
+    async with running_loop(sandbox, database_url, tmp_path, keys, partners, behaviours) as loop:
+        data = inventory_file(3)
+        digest = await loop.hub.blobs.put(data)
+        files = []
+        for _ in range(2):
+            async with loop.hub.db.transaction() as session:
+                received = await messages.record(
+                    session, direction=Direction.INBOUND, blob_sha256=digest, size=len(data), transport="as2"
+                )
+                await enqueue_receive(session, received)
+            files.append(received.id)
+            await loop.settle()
+        first, second = await loop.messages(Message.id.in_(files))
+        assert first.interchange_control == second.interchange_control == "000000001"  # named by the first
+        kept = await loop.messages(Message.document_type == "846", Message.set_control.is_not(None))
+        assert (
+            sorted(m.details["parent"] for m in kept) == [first.id] * 3
+        )  # the copy's sets are not kept again
+        async with loop.hub.db.session() as session:
+            notes = [e.note or "" for e in await messages.history(session, second.id)]
+        assert f"a copy of message {first.id}: its documents are not applied again" in notes
+        acks = await loop.messages(
+            Message.direction == Direction.OUTBOUND.value, Message.document_type == "997"
+        )
+        assert len(acks) == 6  # each interchange of both files acknowledged
