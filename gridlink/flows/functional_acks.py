@@ -3,6 +3,8 @@ acknowledged, rejected ones go dead with the partner's errors for an operator.""
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,8 +24,10 @@ async def settle(session: AsyncSession, blobs: BlobStore, partner: str, acks: li
     """Apply ``acks`` from ``partner`` to the messages they name; the parts that match nothing the hub
     sent are returned (an operator may want to know)."""
     candidates = await _candidates(session, partner, acks)
-    sent = {s: m for m in candidates for s in sent_in(await blobs.get(m.blob_sha256))}
+    blobs_read = await asyncio.gather(*(blobs.get(m.blob_sha256) for m in candidates))
+    sent = {s: m for m, data in zip(candidates, blobs_read, strict=True) for s in sent_in(data)}
     result = reconcile(list(sent), acks)
+    settled: list[int] = []
     for entry in result.settled:
         message = sent[entry.sent]
         if entry.outcome == Outcome.PENDING or message.state not in AWAITING:
@@ -41,9 +45,9 @@ async def settle(session: AsyncSession, blobs: BlobStore, partner: str, acks: li
             note = f"{entry.outcome.value.replace('_', ' ')} by {', '.join(entry.by)}"
             error = describe(entry.errors) or None
             await messages.transition(session, message, MessageState.ACKNOWLEDGED, note=note, error=error)
-        await orders.meet(
-            session, partner=partner, kind=ExpectationKind.FUNCTIONAL_ACK, message_id=message.id
-        )
+        settled.append(message.id)
+    if settled:
+        await orders.meet(session, partner=partner, kind=ExpectationKind.FUNCTIONAL_ACK, message_ids=settled)
     if result.unmatched:
         log.warning("acknowledgments that name nothing sent", partner=partner, unmatched=result.unmatched)
     return result.unmatched

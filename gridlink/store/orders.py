@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -128,9 +128,10 @@ async def meet(
     partner: str,
     kind: ExpectationKind,
     reference: str | None = None,
-    message_id: int | None = None,
+    message_ids: Collection[int] | None = None,
 ) -> int:
-    """Mark what ``partner`` owed (about a reference or a sent message) as met; how many were.
+    """Mark what ``partner`` owed (about a reference, or about any of the sent messages) as met; how many
+    were.
 
     One met after its due time is marked overdue too, if the periodic check had not done so yet.
     """
@@ -140,8 +141,8 @@ async def meet(
     )
     if reference is not None:
         stmt = stmt.where(Expectation.reference == reference)
-    if message_id is not None:
-        stmt = stmt.where(Expectation.message_id == message_id)
+    if message_ids is not None:
+        stmt = stmt.where(Expectation.message_id.in_(message_ids))
     late = stmt.where(Expectation.due_at < now, Expectation.overdue_at.is_(None))
     await session.execute(late.values(overdue_at=now))
     result = await session.execute(stmt.values(met_at=now))
