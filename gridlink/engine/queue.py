@@ -89,12 +89,14 @@ def _state_is(column: Any, *states: str) -> Any:
 
 
 def _claimable(kinds: Sequence[str], now: Any) -> Any:
-    earlier = aliased(Job)
+    other = aliased(Job)
+    # Held back by an earlier unfinished job of its key, or by any running one: a job whose transaction
+    # committed late can have a lower id than one of its key already running, and must not run beside it.
     blocked = exists().where(
         and_(
-            earlier.ordering_key == Job.ordering_key,
-            earlier.id < Job.id,
-            _state_is(earlier.state, *UNFINISHED),
+            other.ordering_key == Job.ordering_key,
+            _state_is(other.state, *UNFINISHED),
+            or_(other.id < Job.id, _state_is(other.state, JobState.RUNNING.value)),
         )
     )
     return and_(

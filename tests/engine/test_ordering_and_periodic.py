@@ -8,9 +8,9 @@ import random
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from gridlink.engine import JobContext, NoPayload, Registry, define_periodic, run_scheduler
+from gridlink.engine import JobContext, NoPayload, Registry, define_periodic, queue, run_scheduler
 from gridlink.engine.scheduler import enqueue_due
 from gridlink.store.db import Database
 from gridlink.store.models.jobs import Job
@@ -94,3 +94,21 @@ async def test_running_schedulers_and_a_worker_run_a_periodic_job_each_period(db
     ordered = sorted(run_ats)
     assert {later - earlier for earlier, later in itertools.pairwise(ordered)} == {timedelta(seconds=1)}
     assert len(heartbeat_runs) == len(run_ats)
+
+
+async def test_a_job_committed_late_does_not_run_beside_a_later_one_of_its_key(ledger_db: Database) -> None:
+    """Ids are given before commit: a job can become visible after one of its key with a higher id has
+    started. It waits until that one is done; the key still has one job running at a time."""
+    async with ledger_db.transaction() as session:
+        late = await effect.enqueue(session, Effect(key="k", seq=1), ordering_key="k")
+        first = await effect.enqueue(session, Effect(key="k", seq=2), ordering_key="k")
+        await session.execute(update(Job).where(Job.id == late).values(state="hidden"))  # not committed yet
+    now = datetime.now(UTC)
+    options = {"worker_id": "w", "kinds": ["test.effect"], "limit": 10, "lease": timedelta(seconds=30)}
+    assert [job.id for job in await queue.claim(ledger_db, now=now, **options)] == [first]
+    async with ledger_db.transaction() as session:
+        await session.execute(update(Job).where(Job.id == late).values(state="available"))  # committed now
+    assert await queue.claim(ledger_db, now=now, **options) == []  # its key's running job holds it back
+    async with ledger_db.transaction() as session:
+        await session.execute(update(Job).where(Job.id == first).values(state="succeeded"))
+    assert [job.id for job in await queue.claim(ledger_db, now=now, **options)] == [late]
