@@ -10,11 +10,10 @@ from gridlink.edi.delimiters import edifact_codec
 from gridlink.edi.errors import EdiWriteError
 from gridlink.edi.segment import Segment
 from gridlink.edi.tokenizer import read_segments
-from gridlink.edi.writer import ControlNumbers, dump
+from gridlink.edi.writer import ControlNumbers, dump, isa_control
 
-_ISA_CONTROL_MAX = 999_999_999
-
-# Where each header takes a new number (scope, element index, width) and where each trailer repeats it.
+# Where each header takes a new number (scope, element index, zero-padded width) and where each trailer
+# repeats it; ISA13 is written as the writer writes it.
 _HEADERS = {
     "ISA": ("interchange", 12, 9),
     "GS": ("group", 5, 0),
@@ -44,9 +43,7 @@ def renumber(data: bytes, numbers: ControlNumbers) -> bytes:
         if segment.tag in _HEADERS:
             scope, index, width = _HEADERS[segment.tag]
             value = numbers.next(scope)
-            if segment.tag == "ISA" and not 0 < value <= _ISA_CONTROL_MAX:
-                raise EdiWriteError(f"interchange control number {value} does not fit ISA13")
-            current[scope] = f"{value:0{width}d}"
+            current[scope] = isa_control(value) if segment.tag == "ISA" else f"{value:0{width}d}"
             elements[index] = current[scope]
             if segment.tag == "UNB":
                 codec = edifact_codec(segment.get(1, 1))

@@ -149,8 +149,7 @@ class X12Writer(_Writer):
         self.groups = 0
         self.group_control = ""
         self.control = numbers.next("interchange")
-        if not 0 < self.control <= _ISA_CONTROL_MAX:
-            raise EdiWriteError(f"interchange control number {self.control} does not fit ISA13")
+        self._isa13 = isa_control(self.control)
         isa11 = delimiters.repetition if version >= "00402" and delimiters.repetition else "U"
         fields = [
             "00",
@@ -165,7 +164,7 @@ class X12Writer(_Writer):
             self.now.strftime("%H%M"),
             isa11,
             version,
-            f"{self.control:09d}",
+            self._isa13,
             "1" if ack_requested else "0",
             "T" if test else "P",
             delimiters.component,
@@ -236,7 +235,7 @@ class X12Writer(_Writer):
         """Close the interchange with IEA."""
         if self.group_control:
             self.end_group()
-        self._emit(build("IEA", [str(self.groups), f"{self.control:09d}"], self.delims))
+        self._emit(build("IEA", [str(self.groups), self._isa13], self.delims))
         self.flush()
 
 
@@ -319,6 +318,13 @@ class EdifactWriter(_Writer):
             raise EdiWriteError("the message is still open")
         self._emit(build("UNZ", [str(self.sets_in_group), self.control], self.delims))
         self.flush()
+
+
+def isa_control(value: int) -> str:
+    """An interchange control number as ISA13 and IEA02 carry it: nine digits, or EdiWriteError."""
+    if not 0 < value <= _ISA_CONTROL_MAX:
+        raise EdiWriteError(f"interchange control number {value} does not fit ISA13")
+    return f"{value:09d}"
 
 
 def _fixed(value: str, width: int, name: str) -> str:
