@@ -10,6 +10,7 @@ import httpx
 
 from gridlink.bigcommerce.client import API, BigCommerceClient, RetryPolicy
 from gridlink.bigcommerce.errors import NotFound
+from gridlink.connection_slots import ConnectionSlots
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class StoreDirectory:
         if client is None:
             account = self.accounts[store_hash]
             if self.http is None:
-                self.http = httpx.AsyncClient(timeout=30.0)
+                self.http = httpx.AsyncClient(timeout=30.0, transport=ConnectionSlots())
             client = BigCommerceClient(
                 account.store_hash, account.token, base_url=account.api_url, http=self.http, retry=self.retry
             )

@@ -45,6 +45,7 @@ from gridlink.bigcommerce.models import (
     ShippingAddress,
     Variant,
 )
+from gridlink.connection_slots import ConnectionSlots
 
 API = "https://api.bigcommerce.com"
 PAGE_LIMIT = 250  # the most BigCommerce returns per page; more is a 413
@@ -95,7 +96,7 @@ class BigCommerceClient:
         self.store_hash = store_hash
         self._root = f"{base_url.rstrip('/')}/stores/{store_hash}"
         self._headers = {"X-Auth-Token": token, "Accept": "application/json"}
-        self._http = http or httpx.AsyncClient(timeout=timeout)
+        self._http = http or httpx.AsyncClient(timeout=timeout, transport=ConnectionSlots())
         self._owns_http = http is None
         self._budget = budget
         self.retry = retry

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import httpx
 
 from gridlink.config import MailboxSettings
+from gridlink.connection_slots import ConnectionSlots
 from gridlink.grid.as2.keys import load_certificates
 from gridlink.grid.as2.message import Counterpart, Identity, MdnRequest, Security, build
 from gridlink.grid.as2.transport import DeliveryFailed, post_message
@@ -56,7 +57,7 @@ class PartnerLinks:
     def __init__(self, mailbox: MailboxSettings, identity: Callable[[], Identity]) -> None:
         self.mailbox = mailbox
         self._identity = identity
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(120, connect=15))
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(120, connect=15), transport=ConnectionSlots())
 
     async def aclose(self) -> None:
         """Close the connection pool."""

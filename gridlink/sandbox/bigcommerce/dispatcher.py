@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from gridlink.bigcommerce.webhooks import signature_of
+from gridlink.connection_slots import ConnectionSlots
 from gridlink.sandbox.bigcommerce.state import Event, Hook, SandboxStore
 
 RETRY_SCHEDULE = (60, 180, 300, 600, 900, 1800, 3600, 7200, 21600, 50400, 86400)
@@ -54,7 +55,7 @@ class Dispatcher:
         self.secrets = secrets
         self.time_scale = time_scale
         self.faults = DeliveryFaults()
-        self._http = httpx.AsyncClient(timeout=timeout)
+        self._http = httpx.AsyncClient(timeout=timeout, transport=ConnectionSlots(concurrency))
         # Posts in flight at once: a burst of events waits here rather than in the connection pool, whose
         # bookkeeping grows with every request queued in it.
         self._slots = asyncio.Semaphore(concurrency)

@@ -17,6 +17,7 @@ import httpx
 from cryptography import x509
 from fastapi import FastAPI, Request, Response
 
+from gridlink.connection_slots import ConnectionSlots
 from gridlink.grid.as2.message import Counterpart, Identity, MdnRequest, Security, build
 from gridlink.grid.as2.station import Station
 from gridlink.grid.as2.transport import DeliveryFailed, post_message
@@ -65,7 +66,7 @@ class Grid:
         self.network = Network(self.state)
         self.network.join(self.hub.address, "Gridlink hub", self._to_hub)
         self.station = Station(self.identity, {self.hub.as2_id: self._hub_counterpart()})
-        self._http = httpx.AsyncClient(timeout=60)
+        self._http = httpx.AsyncClient(timeout=60, transport=ConnectionSlots())
         self._routing: set[asyncio.Task[None]] = set()
         self._sftp: MailboxServer | None = None
         self._for_hub: list[tuple[bytes, asyncio.Future[None]]] = []
