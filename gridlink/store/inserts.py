@@ -8,9 +8,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, event, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session
 
 
 @functools.cache
@@ -47,3 +48,42 @@ async def insert_rows(
     if rows:
         connection = await session.connection()
         await connection.execute(_many(connection.dialect.name, table, unique), rows)
+
+
+_LATER = "gridlink.insert_later"
+
+
+def insert_later(session: AsyncSession, table: Table, row: dict[str, Any]) -> None:
+    """Insert ``row`` into ``table`` in the session's transaction before its next query or its commit,
+    in one statement with the other rows waiting for that table, in the order they were given.
+
+    For rows nothing reads back by primary key (audit events): the ORM inserts objects with generated
+    keys one statement each on SQLite, which cannot say which generated key belongs to which row of a
+    multi-row insert. Rows waiting are dropped when the transaction rolls back; the hub uses no
+    savepoints, whose rollback would not drop them."""
+    waiting: dict[Table, list[dict[str, Any]]] = session.info.setdefault(_LATER, {})
+    waiting.setdefault(table, []).append(row)
+
+
+def _write_waiting(session: Session) -> None:
+    waiting: dict[Table, list[dict[str, Any]]] | None = session.info.pop(_LATER, None)
+    if waiting:
+        connection = session.connection()
+        for table, rows in waiting.items():
+            connection.execute(insert(table), rows)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_query(state: ORMExecuteState) -> None:
+    if _LATER in state.session.info:
+        _write_waiting(state.session)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    _write_waiting(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_LATER, None)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.logs import correlation_id
 from gridlink.store.base import utcnow
+from gridlink.store.inserts import insert_later
 from gridlink.store.models.messages import Direction, Message, MessageEvent, MessageState
+
+_EVENTS: Table = MessageEvent.__table__  # type: ignore[assignment]
 
 
 async def record(
@@ -33,7 +36,7 @@ async def record(
     )
     session.add(message)
     await session.flush()
-    session.add(MessageEvent(message_id=message.id, from_state=None, to_state=state.value, note=note))
+    _event(session, message.id, None, state, note)
     return message
 
 
@@ -46,11 +49,25 @@ async def transition(
     error: str | None = None,
 ) -> None:
     """Move ``message`` to state ``to`` and record the transition (``error`` is kept on the message)."""
-    session.add(MessageEvent(message_id=message.id, from_state=message.state, to_state=to.value, note=note))
+    _event(session, message.id, message.state, to, note)
     message.state = to.value
     message.updated_at = utcnow()
     if error is not None:
         message.error = error
+
+
+def _event(
+    session: AsyncSession, message_id: int, from_state: str | None, to: MessageState, note: str | None
+) -> None:
+    # Written with the transaction's other events in one statement, before its next query or commit.
+    row = {
+        "message_id": message_id,
+        "from_state": from_state,
+        "to_state": to.value,
+        "note": note,
+        "at": utcnow(),
+    }
+    insert_later(session, _EVENTS, row)
 
 
 async def history(session: AsyncSession, message_id: int) -> list[MessageEvent]:

@@ -6,11 +6,11 @@ import asyncio
 import random
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from gridlink.store import messages
 from gridlink.store.db import Database
-from gridlink.store.models.messages import Direction, Message, MessageState, Sequence
+from gridlink.store.models.messages import Direction, Message, MessageEvent, MessageState, Sequence
 from gridlink.store.sequences import next_value, take
 
 
@@ -80,3 +80,69 @@ async def test_numbers_used_by_committed_work_have_no_gaps_even_when_others_roll
         stmt = select(Sequence.last_value).where(Sequence.name == "invoices")
         last = (await session.execute(stmt)).scalar()
     assert last == len(committed)
+
+
+async def _transitions_of_many(db: Database, count: int) -> tuple[list[int], int]:
+    """Record ``count`` messages, then move each on in one transaction; (their ids, statements run by
+    that transaction)."""
+    async with db.transaction() as session:
+        recorded = [
+            await messages.record(session, direction=Direction.OUTBOUND, blob_sha256="cd" * 32, size=1)
+            for _ in range(count)
+        ]
+    ids = [m.id for m in recorded]
+    statements: list[str] = []
+
+    def seen(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        async with db.transaction() as session:
+            found = (await session.execute(select(Message).where(Message.id.in_(ids)))).scalars()
+            for message in sorted(found, key=lambda m: m.id):
+                await messages.transition(session, message, MessageState.DELIVERED, note=f"to {message.id}")
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    return ids, sum("message_events" in s for s in statements if s.lstrip().upper().startswith("INSERT"))
+
+
+async def test_the_events_of_one_transaction_are_written_in_one_statement_in_order(db: Database) -> None:
+    ids, inserts = await _transitions_of_many(db, 30)
+    assert inserts == 1
+    async with db.session() as session:
+        rows = (
+            await session.execute(
+                select(MessageEvent.message_id, MessageEvent.note)
+                .where(MessageEvent.message_id.in_(ids), MessageEvent.to_state == "delivered")
+                .order_by(MessageEvent.id)
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [(i, f"to {i}") for i in ids]
+
+
+async def test_events_not_yet_written_are_seen_by_the_transactions_next_query(db: Database) -> None:
+    async with db.transaction() as session:
+        message = await messages.record(session, direction=Direction.INBOUND, blob_sha256="ef" * 32, size=1)
+        await messages.transition(session, message, MessageState.PARSED)
+        assert [e.to_state for e in await messages.history(session, message.id)] == ["received", "parsed"]
+
+
+async def test_a_rolled_back_transaction_leaves_no_events_behind(db: Database) -> None:
+    async with db.session() as session:  # one session, as a job's failure path may go on with it
+        async with session.begin():
+            message = await messages.record(
+                session, direction=Direction.INBOUND, blob_sha256="ef" * 32, size=1
+            )
+        message_id = message.id
+        with pytest.raises(RuntimeError):
+            async with session.begin():
+                await messages.transition(session, message, MessageState.PARSED)
+                raise RuntimeError("the job failed")
+        async with session.begin():
+            loaded = await session.get(Message, message_id)
+            assert loaded is not None
+            await messages.transition(session, loaded, MessageState.VALIDATED)
+    async with db.session() as session:
+        history = [(e.from_state, e.to_state) for e in await messages.history(session, message_id)]
+    assert history == [(None, "received"), ("received", "validated")]
