@@ -1,36 +1,32 @@
-"""What a store order's current state starts: purchase orders when it awaits fulfillment, invoices when
-it has shipped or completed (each at most once per order)."""
+"""What a store order's current state starts: purchase orders when it awaits fulfillment (once per
+supplier), invoices when it has shipped or completed (once per order)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from gridlink.bigcommerce.accounts import StoreDirectory
+from gridlink.bigcommerce.models import OrderDetail
 from gridlink.config import OrderSettings
+from gridlink.engine import JobContext
 from gridlink.flows.invoices import send_invoices
-from gridlink.flows.purchase_orders import place
+from gridlink.flows.purchase_orders import place_order
 from gridlink.flows.store_orders import OrderRef, order_key
 
 
 async def order_changed(
-    session: AsyncSession,
-    rules: OrderSettings,
-    store_hash: str,
-    order: dict[str, Any],
-    *,
-    event_id: int | None = None,
+    ctx: JobContext, rules: OrderSettings, store_hash: str, detail: OrderDetail, event_id: int
 ) -> None:
-    """Queue what the order's status calls for, in the caller's transaction (``event_id``: the store
-    event whose re-fetch read the order, for those jobs to use while it is fresh)."""
-    status, order_id = order.get("status_id"), int(order["id"])
-    ref = OrderRef(store_hash=store_hash, order_id=order_id, event_id=event_id)
-    ordering = order_key(store_hash, order_id)
+    """Do what the order's status calls for, in the job of the store event ``event_id`` that read it:
+    place its purchase orders now, or queue its invoices (which use that read while it is fresh)."""
+    status, order_id = detail.order.status_id, detail.order.id
     if status in rules.place_statuses:
-        await place.enqueue(
-            session, ref, idempotency_key=f"place:{store_hash}:{order_id}", ordering_key=ordering
-        )
+        # Placed here rather than by a job of its own: one transaction, job and read of the order fewer
+        # for every order. Store events about one order run one at a time, in order.
+        await place_order(ctx, store_hash, ctx.resource(StoreDirectory).client(store_hash), detail)
     if status in rules.invoice_statuses:
+        ref = OrderRef(store_hash=store_hash, order_id=order_id, event_id=event_id)
         await send_invoices.enqueue(
-            session, ref, idempotency_key=f"invoice:{store_hash}:{order_id}", ordering_key=ordering
+            ctx.session,
+            ref,
+            idempotency_key=f"invoice:{store_hash}:{order_id}",
+            ordering_key=order_key(store_hash, order_id),
         )

@@ -11,7 +11,7 @@ from datetime import date
 from email.utils import parsedate_to_datetime
 
 from gridlink.bigcommerce.client import BigCommerceClient
-from gridlink.bigcommerce.models import Order, OrderProduct, ShippingAddress
+from gridlink.bigcommerce.models import Order, OrderDetail, OrderProduct, ShippingAddress
 from gridlink.config import Settings
 from gridlink.documents import Address, Item, OrderLine, Party, PartyRole, PurchaseOrder
 from gridlink.documents.codecs import encode_purchase_order
@@ -31,15 +31,23 @@ log = get_logger(__name__)
 
 @define_job("orders.place", max_attempts=12, backoff=5.0, backoff_cap=1800.0)
 async def place(ctx: JobContext, ref: OrderRef) -> None:
-    """Send each supplier its share of a store order, once."""
+    """Send each supplier its share of a store order, once (a job queued by an earlier version: orders
+    are now placed by the job of the store event that read them, see ``place_order``)."""
+    settings = ctx.resource(Settings)
+    current = await order_still_in(ctx, ref, settings.orders.place_statuses)
+    if current is not None:
+        await place_order(ctx, ref.store_hash, *current)
+
+
+async def place_order(
+    ctx: JobContext, store_hash: str, client: BigCommerceClient, detail: OrderDetail
+) -> None:
+    """Send each supplier of ``detail``'s lines that has no purchase order for it yet its share, in the
+    job's transaction: a job that fails places nothing, and its retry finds what is placed."""
     settings = ctx.resource(Settings)
     session = ctx.session
-    current = await order_still_in(ctx, ref, settings.orders.place_statuses)
-    if current is None:
-        return
-    client, detail = current
     order, products, addresses = detail.order, detail.products, detail.addresses
-    placed = {record.partner for record in await orders.purchase_orders_of(session, ref.store_hash, order.id)}
+    placed = {record.partner for record in await orders.purchase_orders_of(session, store_hash, order.id)}
     table = load_table(settings.orders.routing)
     facts = [await line_facts(client, table, product) for product in products if product.sku]
     routed = split(table, facts)
@@ -59,7 +67,7 @@ async def place(ctx: JobContext, ref: OrderRef) -> None:
         )
         session.add(
             PurchaseOrderRecord(
-                store_hash=ref.store_hash,
+                store_hash=store_hash,
                 order_id=order.id,
                 partner=partner,
                 number=po.number,

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from gridlink.bigcommerce import BigCommerceError, reconcile_hooks
 from gridlink.bigcommerce.accounts import StoreDirectory, fetch_resource
+from gridlink.bigcommerce.models import OrderDetail
 from gridlink.bigcommerce.webhooks import Delivery, destination_for
 from gridlink.config import Settings
 from gridlink.engine import Discard, JobContext, NoPayload, define_job, define_periodic
@@ -58,7 +59,8 @@ async def keep_delivery(db: Database, store_hash: str, delivery: Delivery, body:
 
 @define_job("bigcommerce.event", max_attempts=12, backoff=5.0, backoff_cap=1800.0)
 async def refetch(ctx: JobContext, ref: StoreEventRef) -> None:
-    """Fetch the current state of the event's resource (payloads are thin, deliveries may be reordered)."""
+    """Fetch the current state of the event's resource (payloads are thin, deliveries may be reordered),
+    and do what an order's state calls for (see ``order_changed``)."""
     event = await ctx.session.get(StoreEvent, ref.event_id)
     if event is None or event.resource_type is None or event.resource_id is None:
         raise Discard("no such event, or it names no resource")
@@ -70,7 +72,8 @@ async def refetch(ctx: JobContext, ref: StoreEventRef) -> None:
     await mark_fetched(ctx.session, event, resource)
     if event.resource_type == "order" and resource is not None:
         orders = ctx.resource(Settings).orders
-        await order_changed(ctx.session, orders, event.store_hash, resource["order"], event_id=event.id)
+        detail = OrderDetail.model_validate(resource)
+        await order_changed(ctx, orders, event.store_hash, detail, event.id)
     log.info(
         "store event fetched",
         store=event.store_hash,
