@@ -52,7 +52,7 @@ def sftp_mailbox(link: SFTPLink) -> Mailbox:
 
 
 class PartnerLinks:
-    """Sends interchanges over each partner's link; one per process, sharing an HTTP connection pool."""
+    """Sends interchanges over each partner's link; one per process, sharing its HTTP connections."""
 
     def __init__(self, mailbox: MailboxSettings, identity: Callable[[], Identity]) -> None:
         self.mailbox = mailbox
@@ -60,7 +60,7 @@ class PartnerLinks:
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(120, connect=15), transport=ConnectionSlots())
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the HTTP connections."""
         await self._http.aclose()
 
     async def send(self, profile: PartnerProfile, data: bytes, *, standard: str, name: str) -> Delivered:

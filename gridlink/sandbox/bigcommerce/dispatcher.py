@@ -56,8 +56,8 @@ class Dispatcher:
         self.time_scale = time_scale
         self.faults = DeliveryFaults()
         self._http = httpx.AsyncClient(timeout=timeout, transport=ConnectionSlots(concurrency))
-        # Posts in flight at once: a burst of events waits here rather than in the connection pool, whose
-        # bookkeeping grows with every request queued in it.
+        # Posts in flight at once: a burst of events waits here, before it is signed, rather than for a
+        # connection after it (a post signed long before it goes would be stale).
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self.delivered: list[dict[str, Any]] = []  # payloads acknowledged with 2xx
