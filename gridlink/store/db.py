@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
+from gridlink.store import sqlite_inline
 from gridlink.store.sqlite_turns import take_turns
 
 # asyncpg for the async engine: its protocol is compiled, and a job's transaction costs about a quarter
@@ -92,8 +93,11 @@ class Database:
                 connect_args={"server_settings": POSTGRES_SERVER_SETTINGS},
             )
         else:
+            database = self.url.database or ""
             kwargs.update(
-                pool_size=pool_size, max_overflow=pool_size, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                async_creator=lambda: sqlite_inline.connect(database, SQLITE_BUSY_TIMEOUT),
             )
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
@@ -135,13 +139,12 @@ def database_of(session: AsyncSession) -> Database | None:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers run beside the one writer; NORMAL sync is durable across process crashes in WAL
-    # mode; busy_timeout makes writers queue for the lock instead of failing at once.
+    # mode. The busy timeout is the connection's own affair (sqlite_inline).
     cursor = dbapi_connection.cursor()
-    for pragma in (
-        "journal_mode=WAL",
-        "synchronous=NORMAL",
-        f"busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}",
-        "foreign_keys=ON",
-    ):
+    # WAL stays set in the file; setting it again needs a lock another process's writer may hold.
+    cursor.execute("PRAGMA journal_mode")
+    if cursor.fetchone()[0] != "wal":
+        cursor.execute("PRAGMA journal_mode=WAL")
+    for pragma in ("synchronous=NORMAL", "foreign_keys=ON"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 import gridlink.store.models  # noqa: F401  (registers every table)
 from gridlink.store.base import Base
@@ -109,6 +110,34 @@ async def test_on_sqlite_a_transaction_that_has_not_written_blocks_no_writer(db:
         slow.add(Job(kind="slow", payload={}, max_attempts=1, errors=[]))
     async with db.session() as session:
         assert set((await session.execute(select(Job.kind))).scalars()) == {"quick", "slow"}
+
+
+async def test_on_sqlite_a_writer_waits_for_another_process_lock_while_the_hub_works(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    await asyncio.to_thread(upgrade, url)
+    db = Database(url)
+    other = sqlite3.connect(tmp_path / "hub.db", isolation_level=None)  # another process, as SQLite sees it
+    try:
+        async with db.session() as session:  # the hub is up (its first connection put the file in WAL mode)
+            await session.execute(select(Job.id))
+        other.execute("BEGIN IMMEDIATE")  # holds the write lock
+
+        async def write() -> None:
+            async with db.transaction() as session:
+                session.add(Job(kind="waited", payload={}, max_attempts=1, errors=[]))
+
+        writer = asyncio.create_task(write())
+        await asyncio.sleep(0.2)
+        async with db.session() as session:  # the event loop is free: reads go on meanwhile
+            assert (await session.execute(select(func.count()).select_from(Job))).scalar_one() == 0
+        assert not writer.done()
+        other.execute("COMMIT")
+        await writer
+        async with db.session() as session:
+            assert list((await session.execute(select(Job.kind))).scalars()) == ["waited"]
+    finally:
+        other.close()
+        await db.dispose()
 
 
 @pytest.fixture
