@@ -25,9 +25,13 @@ FOLLOWED = frozenset({"order", "product"})
 
 
 class StoreEventRef(BaseModel):
-    """Which recorded event to act on."""
+    """Which recorded event to act on, with what the job needs of it (None in jobs queued by versions that
+    sent the id alone: those read the event)."""
 
     event_id: int
+    store_hash: str | None = None
+    resource_type: str | None = None
+    resource_id: str | None = None
 
 
 async def keep_delivery(db: Database, store_hash: str, delivery: Delivery, body: bytes) -> bool:
@@ -49,7 +53,12 @@ async def keep_delivery(db: Database, store_hash: str, delivery: Delivery, body:
         if event_id is not None and resource_type in FOLLOWED and resource_id is not None:
             await refetch.enqueue(
                 session,
-                StoreEventRef(event_id=event_id),
+                StoreEventRef(
+                    event_id=event_id,
+                    store_hash=store_hash,
+                    resource_type=resource_type,
+                    resource_id=resource_id,
+                ),
                 idempotency_key=f"bigcommerce.event:{event_id}",
                 # Jobs about one resource run in arrival order; each re-fetches the current state.
                 ordering_key=f"bigcommerce:{store_hash}:{resource_type}:{resource_id}",
@@ -61,24 +70,34 @@ async def keep_delivery(db: Database, store_hash: str, delivery: Delivery, body:
 async def refetch(ctx: JobContext, ref: StoreEventRef) -> None:
     """Fetch the current state of the event's resource (payloads are thin, deliveries may be reordered),
     and do what an order's state calls for (see ``order_changed``)."""
-    event = await ctx.session.get(StoreEvent, ref.event_id)
-    if event is None or event.resource_type is None or event.resource_id is None:
+    if ref.store_hash is None:
+        event = await ctx.session.get(StoreEvent, ref.event_id)
+        if event is not None:
+            ref = StoreEventRef(
+                event_id=event.id,
+                store_hash=event.store_hash,
+                resource_type=event.resource_type,
+                resource_id=event.resource_id,
+            )
+    store_hash, resource_type, resource_id = ref.store_hash, ref.resource_type, ref.resource_id
+    if store_hash is None or resource_type is None or resource_id is None:
         raise Discard("no such event, or it names no resource")
     directory = ctx.resource(StoreDirectory)
-    if directory.get(event.store_hash) is None:
-        raise Discard(f"store {event.store_hash} is no longer configured")
-    client = directory.client(event.store_hash)
-    resource = await fetch_resource(client, event.resource_type, event.resource_id)
-    await mark_fetched(ctx.session, event, resource)
-    if event.resource_type == "order" and resource is not None:
+    if directory.get(store_hash) is None:
+        raise Discard(f"store {store_hash} is no longer configured")
+    client = directory.client(store_hash)
+    resource = await fetch_resource(client, resource_type, resource_id)
+    if resource_type == "order" and resource is not None:
         orders = ctx.resource(Settings).orders
         detail = OrderDetail.model_validate(resource)
-        await order_changed(ctx, orders, event.store_hash, detail, event.id)
+        await order_changed(ctx, orders, store_hash, detail, ref.event_id)
+    # Marked last: the update is the transaction's first write on SQLite, where it takes the database's
+    # one write lock until commit, and placing an order writes and fsyncs its document first.
+    await mark_fetched(ctx.session, ref.event_id, resource)
     log.info(
         "store event fetched",
-        store=event.store_hash,
-        scope=event.scope,
-        resource=f"{event.resource_type}/{event.resource_id}",
+        store=store_hash,
+        resource=f"{resource_type}/{resource_id}",
         gone=resource is None,
     )
 

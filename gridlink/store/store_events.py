@@ -54,14 +54,19 @@ async def record_event(
     return event_id
 
 
-async def mark_fetched(
-    session: AsyncSession, event: StoreEvent, resource: dict[str, Any] | None, *, error: str | None = None
-) -> None:
+async def mark_fetched(session: AsyncSession, event_id: int, resource: dict[str, Any] | None) -> None:
     """Keep what re-fetching the resource returned; None means the store no longer has it."""
-    event.resource = resource
-    event.state = (EventState.FETCHED if resource is not None else EventState.GONE).value
-    event.error = error
-    event.fetched_at = utcnow()
+    await session.execute(
+        update(StoreEvent)
+        .where(StoreEvent.id == event_id)
+        .values(
+            resource=resource,
+            state=(EventState.FETCHED if resource is not None else EventState.GONE).value,
+            error=None,
+            fetched_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def events(
