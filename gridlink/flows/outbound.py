@@ -178,7 +178,10 @@ async def _numbered(
     provisional control numbers (see ``batched``) are numbered now, in order, from the partner's
     sequences, in a transaction of their own: from then on the numbers are theirs, whether this send
     succeeds or is tried again."""
-    stored = [(await blobs.get(m.blob_sha256), m.interchange_control) for m in batch]
+    # Read at once: one by one, each read waits its turn on a busy event loop, and deliveries to a
+    # partner go one at a time.
+    contents = await asyncio.gather(*(blobs.get(m.blob_sha256) for m in batch))
+    stored = [(data, m.interchange_control) for data, m in zip(contents, batch, strict=True)]
     drafts = [n for n, m in enumerate(batch) if m.interchange_control is None]
     if not drafts:
         return stored
