@@ -20,7 +20,10 @@ def alembic_config(url: str | URL) -> Config:
     """An Alembic configuration for gridlink's migrations on ``url``."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", sync_url(url).render_as_string(hide_password=False))
+    # Alembic's options go through configparser interpolation: a percent-encoded URL (a password with
+    # an @ in it, a socket directory in the query) needs its % doubled.
+    rendered = sync_url(url).render_as_string(hide_password=False)
+    cfg.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
     return cfg
 
 

@@ -13,6 +13,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text
+from sqlalchemy.engine import make_url
 
 import gridlink.store.models  # noqa: F401  (registers every table)
 from gridlink.store.base import Base
@@ -38,6 +39,15 @@ async def test_migrations_bring_an_empty_database_to_head(database_url: str) -> 
         await db.dispose()
     await asyncio.to_thread(upgrade, database_url)  # a second upgrade is a no-op
     assert current_revision(database_url) == head_revision()
+
+
+@pytest.mark.postgres
+def test_migrations_take_a_url_with_percent_encoded_parts(postgres_url: str) -> None:
+    # A password with @ or % in it must be percent-encoded in the URL (trust auth ignores its value).
+    url = make_url(postgres_url).set(password="p@ss%word").render_as_string(hide_password=False)
+    assert "%40" in url
+    upgrade(url)
+    assert current_revision(url) == head_revision()
 
 
 async def test_the_migrations_build_exactly_the_tables_the_models_describe(database_url: str) -> None:
