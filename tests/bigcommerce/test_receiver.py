@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from gridlink.bigcommerce.webhooks import SECRET_HEADER, destination_for
 from gridlink.config import Settings, StoreSettings
 from gridlink.engine import NoPayload
-from gridlink.flows.store_events import reconcile
+from gridlink.flows.store_events import StoreEventRef, reconcile, refetch
 from gridlink.sandbox.bigcommerce import SandboxStore
 from gridlink.sandbox.bigcommerce import create_app as create_store_app
 from gridlink.sandbox.bigcommerce.app import SandboxConfig
@@ -25,6 +25,7 @@ from gridlink.sandbox.bigcommerce.dispatcher import sign
 from gridlink.store.db import Database
 from gridlink.store.models.jobs import Job
 from gridlink.store.models.store_events import StoreEvent
+from gridlink.store.store_events import record_event
 from gridlink.web.app import create_app
 from gridlink.web.hub import Hub
 from gridlink.web.serve import bind_socket
@@ -136,6 +137,29 @@ async def test_an_order_event_is_recorded_once_and_its_order_re_fetched(scene: S
     assert fetched["order"]["id"] == order["id"]
     assert sorted(line["quantity"] for line in fetched["products"]) == [2, 3]
     assert json.loads(events[0].body)["hash"] == events[0].event_hash  # the raw delivery, byte for byte
+
+
+async def test_an_event_job_queued_with_the_event_id_alone_still_re_fetches_its_order(scene: Scene) -> None:
+    order = customer_order(scene.sandbox.store, (1,))  # no hooks yet: the store sends no delivery
+    store_hash = scene.sandbox.store.store_hash
+    async with scene.hub.db.transaction() as session:  # as an earlier version recorded and queued it
+        event_id = await record_event(
+            session,
+            store_hash=store_hash,
+            event_hash="e" * 40,
+            scope="store/order/created",
+            created_at=int(time.time()),
+            body=b"{}",
+            resource_type="order",
+            resource_id=str(order["id"]),
+        )
+        assert event_id is not None
+        await refetch.enqueue(session, StoreEventRef(event_id=event_id))
+    await eventually(lambda: all_finished(scene.hub.db))
+    (event,) = await recorded(scene.hub)
+    assert event.state == "fetched"
+    assert event.resource is not None
+    assert event.resource["order"]["id"] == order["id"]
 
 
 async def test_out_of_order_deliveries_end_with_the_current_state(scene: Scene) -> None:
