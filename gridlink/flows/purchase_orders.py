@@ -24,7 +24,6 @@ from gridlink.logs import get_logger
 from gridlink.partners.profiles import PartnerProfile
 from gridlink.store import orders
 from gridlink.store.blobs import BlobStore
-from gridlink.store.models.orders import PurchaseOrderRecord
 
 log = get_logger(__name__)
 
@@ -47,7 +46,7 @@ async def place_order(
     settings = ctx.resource(Settings)
     session = ctx.session
     order, products, addresses = detail.order, detail.products, detail.addresses
-    placed = {record.partner for record in await orders.purchase_orders_of(session, store_hash, order.id)}
+    placed = await orders.partners_placed(session, store_hash, order.id)
     table = load_table(settings.orders.routing)
     facts = [await line_facts(client, table, product) for product in products if product.sku]
     routed = split(table, facts)
@@ -65,20 +64,19 @@ async def place_order(
         message = await send_document(
             session, settings, ctx.resource(BlobStore), profile, "850", body, reference=po.number
         )
-        session.add(
-            PurchaseOrderRecord(
-                store_hash=store_hash,
-                order_id=order.id,
-                partner=partner,
-                number=po.number,
-                document=po.model_dump(mode="json"),
-                lines={
-                    str(n): {"order_product_id": p.id, "sku": p.sku, "ordered": p.quantity, "status": "sent"}
-                    for n, p in enumerate(chosen, start=1)
-                },
-                address_id=address.id if address else None,
-                message_id=message.id,
-            )
+        await orders.add_purchase_order(
+            session,
+            store_hash=store_hash,
+            order_id=order.id,
+            partner=partner,
+            number=po.number,
+            document=po.model_dump(mode="json"),
+            lines={
+                str(n): {"order_product_id": p.id, "sku": p.sku, "ordered": p.quantity, "status": "sent"}
+                for n, p in enumerate(chosen, start=1)
+            },
+            address_id=address.id if address else None,
+            message_id=message.id,
         )
         log.info("purchase order placed", po=po.number, partner=partner, lines=len(chosen))
     unrouted = [line.sku for line in routed.unrouted] + [p.name for p in products if not p.sku]

@@ -7,32 +7,42 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.store.base import utcnow
-from gridlink.store.inserts import insert_rows
+from gridlink.store.inserts import insert_row, insert_rows
 from gridlink.store.models.orders import (
     Expectation,
     ExpectationKind,
     InvoiceRecord,
     PurchaseOrderRecord,
+    PurchaseOrderState,
     ShipmentRecord,
 )
 
 _EXPECTATIONS: Table = Expectation.__table__  # type: ignore[assignment]
+_PURCHASE_ORDERS: Table = PurchaseOrderRecord.__table__  # type: ignore[assignment]
 
 
-async def purchase_orders_of(
-    session: AsyncSession, store_hash: str, order_id: int
-) -> list[PurchaseOrderRecord]:
-    """The purchase orders placed for one store order, by partner."""
-    stmt = (
-        select(PurchaseOrderRecord)
-        .where(PurchaseOrderRecord.store_hash == store_hash, PurchaseOrderRecord.order_id == order_id)
-        .order_by(PurchaseOrderRecord.partner)
-    )
-    return list((await session.execute(stmt)).scalars())
+# Built once: asked for every store order placed.
+_PARTNERS_PLACED = select(_PURCHASE_ORDERS.c.partner).where(
+    _PURCHASE_ORDERS.c.store_hash == bindparam("b_store"), _PURCHASE_ORDERS.c.order_id == bindparam("b_order")
+)
+
+
+async def partners_placed(session: AsyncSession, store_hash: str, order_id: int) -> set[str]:
+    """The partners a store order has purchase orders at."""
+    connection = await session.connection()
+    result = await connection.execute(_PARTNERS_PLACED, {"b_store": store_hash, "b_order": order_id})
+    return set(result.scalars())
+
+
+async def add_purchase_order(session: AsyncSession, **values: Any) -> None:
+    """Insert a purchase order, just sent, in the session's transaction (one statement, no object kept)."""
+    now = utcnow()
+    row = {"state": PurchaseOrderState.SENT.value, "created_at": now, "updated_at": now, **values}
+    await insert_row(session, _PURCHASE_ORDERS, row)
 
 
 async def purchase_order(session: AsyncSession, partner: str, number: str) -> PurchaseOrderRecord | None:

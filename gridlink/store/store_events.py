@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.store.base import utcnow
@@ -54,19 +54,23 @@ async def record_event(
     return event_id
 
 
+# Built once: run for every store event. Bind names differ from the column names, which SQLAlchemy
+# reserves for the SET clause.
+_FETCHED = (
+    update(_EVENTS)
+    .where(_EVENTS.c.id == bindparam("b_id"))
+    .values(
+        resource=bindparam("b_resource"), state=bindparam("b_state"), error=None, fetched_at=bindparam("b_at")
+    )
+)
+
+
 async def mark_fetched(session: AsyncSession, event_id: int, resource: dict[str, Any] | None) -> None:
     """Keep what re-fetching the resource returned; None means the store no longer has it."""
-    await session.execute(
-        update(StoreEvent)
-        .where(StoreEvent.id == event_id)
-        .values(
-            resource=resource,
-            state=(EventState.FETCHED if resource is not None else EventState.GONE).value,
-            error=None,
-            fetched_at=utcnow(),
-        )
-        .execution_options(synchronize_session=False)
-    )
+    state = EventState.FETCHED if resource is not None else EventState.GONE
+    connection = await session.connection()
+    params = {"b_id": event_id, "b_resource": resource, "b_state": state.value, "b_at": utcnow()}
+    await connection.execute(_FETCHED, params)
 
 
 async def events(
