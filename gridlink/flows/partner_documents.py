@@ -7,6 +7,7 @@ import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,12 +43,23 @@ class UnknownPartner(LookupError):
     """No saved profile has this key or address."""
 
 
+# Profiles parsed in this process, by key, with when each was saved: every document written reads its
+# partner's profile, and parsing one costs far more than asking when it was last saved.
+_parsed: dict[str, tuple[datetime, PartnerProfile]] = {}
+
+
 async def profile_by_key(session: AsyncSession, key: str) -> PartnerProfile:
     """The saved profile of partner ``key``."""
+    saved = await partners.saved_at(session, key)
+    cached = _parsed.get(key)
+    if saved is not None and cached is not None and cached[0] == saved:
+        return cached[1]
     row = await partners.by_key(session, key)
     if row is None:
         raise UnknownPartner(f"no partner {key!r}: load it with `gridlink partners load`")
-    return PartnerProfile.model_validate(row.profile)
+    profile = PartnerProfile.model_validate(row.profile)
+    _parsed[key] = (row.updated_at, profile)
+    return profile
 
 
 async def profile_by_address(session: AsyncSession, address: str) -> PartnerProfile | None:

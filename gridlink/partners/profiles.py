@@ -17,7 +17,8 @@ Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$", description="a
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Frozen: a parsed profile is shared by everything that reads it in a process.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Identity(_Strict):

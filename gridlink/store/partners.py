@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.store.base import utcnow
@@ -37,3 +38,14 @@ async def by_address(session: AsyncSession, address: str) -> Partner | None:
 async def by_key(session: AsyncSession, key: str) -> Partner | None:
     """The partner saved under ``key``."""
     return await session.get(Partner, key)
+
+
+# Built once: asked for every document written to a partner.
+_SAVED_AT = select(Partner.updated_at).where(Partner.key == bindparam("b_key"))
+
+
+async def saved_at(session: AsyncSession, key: str) -> datetime | None:
+    """When partner ``key``'s profile was last saved; None when there is no such partner."""
+    connection = await session.connection()
+    saved: datetime | None = (await connection.execute(_SAVED_AT, {"b_key": key})).scalar_one_or_none()
+    return saved

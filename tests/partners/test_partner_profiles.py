@@ -8,8 +8,10 @@ import textwrap
 from pathlib import Path
 
 import httpx
+import pydantic
 import pytest
 
+from gridlink.flows.partner_documents import UnknownPartner, profile_by_key
 from gridlink.grid.community import CommunityClient
 from gridlink.grid.oauth import TokenSource
 from gridlink.partners.directory import FILE, import_from_community, load_profiles, save_profiles
@@ -129,6 +131,23 @@ async def test_profiles_are_saved_and_the_directory_never_overrides_the_file(
     assert sorted(by_key) == ["acme", "delta", "verona-vittles"]  # Acme matched by address, not name
     assert isinstance(by_key["acme"].transport, AS2Link)  # the file's profile survived the import
     assert by_key["verona-vittles"].identity.address == "ZZ:VERONA"
+
+
+async def test_a_saved_profile_is_read_as_last_saved(db: Database, tmp_path: Path) -> None:
+    acme, delta = load(write(tmp_path, GOOD))
+    await save_profiles(db, [acme, delta], FILE)
+    async with db.session() as session:
+        first = await profile_by_key(session, "acme")
+        assert first.interchanges_per_file == 1
+        assert await profile_by_key(session, "acme") is first  # parsed once while unchanged
+    with pytest.raises(pydantic.ValidationError):
+        first.interchanges_per_file = 50  # shared by every reader in the process: it cannot change
+    await save_profiles(db, [acme.model_copy(update={"interchanges_per_file": 50}), delta], FILE)
+    async with db.session() as session:
+        assert (await profile_by_key(session, "acme")).interchanges_per_file == 50
+        assert (await profile_by_key(session, "delta")).key == "delta"
+        with pytest.raises(UnknownPartner):
+            await profile_by_key(session, "nobody")
 
 
 def test_the_cli_checks_loads_and_lists(tmp_path: Path) -> None:
