@@ -12,6 +12,7 @@ from gridlink.store.db import Database
 from gridlink.store.migrate import current_revision, head_revision, upgrade
 from gridlink.store.models.messages import Direction, MessageState
 from tests.engine.jobs_for_tests import Effect, discard, effect
+from tests.support.certs import identity
 from tests.support.processes import run_gridlink
 
 COMMANDS = [
@@ -97,6 +98,18 @@ def test_web_refuses_to_start_on_an_unmigrated_database(tmp_path: Path) -> None:
     result = run_gridlink(["web"], database_url=f"sqlite:///{tmp_path / 'empty.db'}", port="0")
     assert result.returncode == 1
     assert "gridlink db upgrade" in result.stderr
+
+
+def test_web_refuses_to_start_with_an_unusable_as2_key(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    upgrade(url)
+    hub = identity("GRIDLINK", tmp_path)
+    key = hub.key_pem
+    key.write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    settings = {"as2__key_file": str(key), "as2__cert_file": str(hub.cert_pem), "data_dir": str(tmp_path)}
+    result = run_gridlink(["web"], database_url=url, port="0", **settings)
+    assert result.returncode == 1
+    assert "AS2 key" in result.stderr and str(key) in result.stderr
 
 
 def test_message_commands_list_filter_and_show_history(tmp_path: Path) -> None:

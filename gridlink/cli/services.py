@@ -15,6 +15,7 @@ from gridlink.cli.demo import demo_profiles, with_demo
 from gridlink.config import Settings, StoreSettings, TradingGridSettings
 from gridlink.engine import Worker, registry, run_scheduler
 from gridlink.flows.routing import load_table
+from gridlink.grid.as2.keys import KeyFileError
 from gridlink.logs import configure_logging, get_logger
 from gridlink.partners.directory import FILE, save_profiles
 from gridlink.sandbox.bigcommerce import SandboxStore
@@ -95,6 +96,10 @@ async def run_services(settings: Settings, plan: Plan) -> None:
         settings = with_demo(settings, grid_url, me.as2_id, settings.data_dir / "sandbox" / "grid.cert.pem")
     _check_order_rules(settings)
     hub = Hub.from_settings(settings)
+    try:
+        hub.load_as2_key()
+    except KeyFileError as exc:
+        raise StartupError(f"the hub's AS2 key or certificate: {exc}") from None
     if sandboxed:
         await save_profiles(hub.db, demo_profiles(), FILE)
     stop = asyncio.Event()

@@ -7,6 +7,7 @@ import hmac
 import importlib
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fastapi import Request
 
@@ -68,6 +69,13 @@ class Hub:
                 grid = Counterpart(mailbox.as2_id, certs=(cert,), encrypt_cert=cert)
                 self._station.partners[mailbox.as2_id] = grid
         return self._station
+
+    def load_as2_key(self) -> None:
+        """Load the AS2 key and certificate now if they exist (made ones are made by the first AS2
+        message): a bad file stops the start, not that message, which need not wait for the key to be
+        parsed (60 to 200 ms)."""
+        if as2_key_path(self.settings).exists():
+            self.as2_station()
 
     async def current_as2_station(self) -> Station:
         """The station with the AS2 partners of the saved profiles (re-read every few seconds)."""
@@ -142,10 +150,15 @@ def hub_of(request: Request) -> Hub:
     return hub
 
 
+def as2_key_path(settings: Settings) -> Path:
+    """Where the hub's AS2 private key is: the configured file, or the one made in the data directory."""
+    return settings.as2.key_file or settings.data_dir / "as2" / "hub.key.pem"
+
+
 def as2_identity(settings: Settings) -> Identity:
     """The hub's AS2 key and certificate: the configured files, or a pair made once in the data directory."""
     as2 = settings.as2
-    key_path = as2.key_file or settings.data_dir / "as2" / "hub.key.pem"
+    key_path = as2_key_path(settings)
     cert_path = as2.cert_file or settings.data_dir / "as2" / "hub.cert.pem"
     if as2.key_file is None and not key_path.exists():
         create_identity(as2.as2_id, key_path, cert_path)
