@@ -9,11 +9,10 @@ make the store answer 5xx, slowly, or 429 without headers, as the real one somet
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from gridlink.sandbox.bigcommerce.dispatcher import Dispatcher
+from gridlink.sandbox.bigcommerce.gate import Gate
 from gridlink.sandbox.bigcommerce.state import STATUS_NAMES, SandboxStore, StoreError
 
 MAX_LIMIT = 250
@@ -105,43 +105,7 @@ def create_app(store: SandboxStore | None = None, config: SandboxConfig | None =
     app.state.dispatcher = None
     app.state.requests = deque(maxlen=10_000)  # (method, path, status) of recent API requests
 
-    def record(request: Request, response: Response) -> Response:
-        app.state.requests.append((request.method, request.url.path, response.status_code))
-        return response
-
-    @app.middleware("http")
-    async def gate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        path = request.url.path
-        parts = path.split("/")
-        if len(parts) < 4 or parts[1] != "stores" or parts[3] not in ("v2", "v3"):
-            return await call_next(request)
-        if parts[2] != store.store_hash:
-            return record(request, _error(404, "store not found", path))
-        client_id = config.tokens.get(request.headers.get("x-auth-token", ""))
-        if client_id is None:
-            return record(request, _error(401, "You are not authorized to access this resource.", path))
-        request.state.client_id = client_id
-        faults: Faults = app.state.faults
-        if faults.shed > 0:
-            faults.shed -= 1
-            return record(request, _error(429, "Too many requests", path))
-        rate: RateWindow = app.state.rate
-        now = time.monotonic()
-        if not rate.take(now):
-            refused = _error(429, "Too many requests", path)
-            refused.headers.update(rate.headers(now))
-            refused.headers["X-Retry-After"] = str(max(1, math.ceil(rate.started + rate.window - now)))
-            return record(request, refused)
-        response: Response
-        if faults.errors and faults.errors_on in (None, request.method):
-            response = _error(faults.errors.pop(0), "Internal error", path)
-        else:
-            response = await call_next(request)
-        if faults.delay and faults.delay_on in (None, request.method):
-            # After serving: a slow answer from a store that has already acted, as a timeout sees it.
-            await asyncio.sleep(faults.delay)
-        response.headers.update(rate.headers(now))
-        return record(request, response)
+    app.add_middleware(Gate, store_hash=store.store_hash, tokens=config.tokens, state=app.state, error=_error)
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError) -> Response:
