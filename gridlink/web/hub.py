@@ -144,8 +144,9 @@ def load_job_modules(extra: list[str] | tuple[str, ...] = ()) -> None:
         importlib.import_module(name)
 
 
-def hub_of(request: Request) -> Hub:
-    """The hub serving this request (a FastAPI dependency)."""
+async def hub_of(request: Request) -> Hub:
+    """The hub serving this request (a FastAPI dependency; async, so FastAPI does not hand it to a
+    thread)."""
     hub: Hub = request.app.state.hub
     return hub
 
