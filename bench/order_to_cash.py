@@ -34,6 +34,7 @@ import time
 from contextlib import AsyncExitStack
 from pathlib import Path
 
+import uvloop
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
@@ -311,7 +312,8 @@ def main() -> None:
     args = parser.parse_args()
     configure_logging("warning", "console")
     random.seed(1)
-    print(json.dumps(asyncio.run(main_async(args.quick))))
+    # uvloop, as `gridlink run` serves the sandbox store and grid in the hub's process.
+    print(json.dumps(uvloop.run(main_async(args.quick))))
 
 
 if __name__ == "__main__":
