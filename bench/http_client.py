@@ -1,7 +1,7 @@
-"""CPU per HTTP request with many in flight: one httpx connection pool against ConnectionSlots.
+"""CPU per HTTP request with many in flight: httpx's own transport against ConnectionSlots (aiohttp's).
 
 A minimal HTTP/1.1 server on loopback answers every request at once; 16 requests are kept in flight,
-first through one client with one pool (httpx's default), then through ConnectionSlots(16). What is
+first through an httpx client with its own transport (one pool), then through ConnectionSlots(16). What is
 measured is this process's CPU time (client and server together) per request. The last line printed is
 one JSON object.
 
@@ -65,7 +65,7 @@ async def measure(requests: int) -> dict[str, float]:
     finally:
         server.close()
         await server.wait_closed()
-    return {"one_pool_cpu_us_per_request": round(one_pool), "slots_cpu_us_per_request": round(slots)}
+    return {"httpx_transport_cpu_us_per_request": round(one_pool), "slots_cpu_us_per_request": round(slots)}
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 """ConnectionSlots against a real server on loopback: how many requests run at once, that a slot is held
-until its response is closed and given back after a failure, and that connections are kept alive."""
+while its response's body is still coming and given back after a failure, and that connections are kept
+alive."""
 
 from __future__ import annotations
 
@@ -44,7 +45,9 @@ class Server:
             self._seen(request)
 
             async def body():  # type: ignore[no-untyped-def]
-                for n in range(3):
+                yield b"part 0\n"
+                await self.release.wait()  # the rest comes once released
+                for n in range(1, 3):
                     yield f"part {n}\n".encode()
 
             return StreamingResponse(body())
@@ -76,7 +79,7 @@ async def test_no_more_requests_run_at_once_than_there_are_slots() -> None:
     assert len(server.peers) == 2  # the other three went on the same two kept-alive connections
 
 
-async def test_a_streamed_response_holds_its_slot_until_it_is_closed() -> None:
+async def test_a_streamed_response_holds_its_slot_until_its_body_is_in() -> None:
     server = Server()
     async with (
         running_server(server.app()) as url,
@@ -85,7 +88,8 @@ async def test_a_streamed_response_holds_its_slot_until_it_is_closed() -> None:
         async with client.stream("GET", "/chunks") as streamed:
             waiting = asyncio.create_task(client.get("/fast"))
             await asyncio.sleep(0.1)
-            assert not waiting.done()  # the one slot is still the stream's
+            assert not waiting.done()  # the one slot is still the stream's, its body still coming
+            server.release.set()
             assert await streamed.aread() == b"part 0\npart 1\npart 2\n"
         assert (await asyncio.wait_for(waiting, 5)).text == "ok"
 
@@ -101,6 +105,18 @@ async def test_a_failed_request_gives_its_slot_back() -> None:
             with pytest.raises(httpx.ConnectError):
                 await client.get(f"http://127.0.0.1:{closed_port}/")
             assert (await asyncio.wait_for(client.get(f"{url}/fast"), 5)).text == "ok"
+
+
+async def test_an_answer_too_slow_is_a_read_timeout_and_frees_its_slot() -> None:
+    server = Server()
+    async with (
+        running_server(server.app()) as url,
+        httpx.AsyncClient(transport=ConnectionSlots(1), base_url=url, timeout=0.2) as client,
+    ):
+        with pytest.raises(httpx.ReadTimeout):
+            await client.get("/slow")
+        assert (await asyncio.wait_for(client.get("/fast"), 5)).text == "ok"
+        server.release.set()
 
 
 def test_a_transport_needs_a_slot() -> None:
