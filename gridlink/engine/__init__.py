@@ -6,6 +6,7 @@ handler (an idempotency key, or looking before writing).
 """
 
 from gridlink.engine.context import Discard, JobContext, Resources, Snooze
+from gridlink.engine.insert_with_job import insert_with_job
 from gridlink.engine.queue import complete_waiting
 from gridlink.engine.registry import (
     JobKind,
@@ -32,6 +33,7 @@ __all__ = [
     "complete_waiting",
     "define_job",
     "define_periodic",
+    "insert_with_job",
     "registry",
     "run_scheduler",
 ]

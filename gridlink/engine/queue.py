@@ -40,8 +40,18 @@ class ClaimedJob:
     ordering_key: str | None = None
 
 
-async def enqueue(
-    session: AsyncSession,
+async def enqueue(session: AsyncSession, row: dict[str, Any]) -> int | None:
+    """Insert a job (see ``job_row``) in the session's transaction; None when its idempotency key is
+    already taken."""
+    unique = ("idempotency_key",) if row["idempotency_key"] is not None else ()
+    job_id = await insert_row(session, _JOBS, row, unique=unique)
+    database = database_of(session)
+    if job_id is not None and database is not None:
+        after_commit(session, database.jobs_enqueued.set)
+    return job_id
+
+
+def job_row(
     kind: str,
     payload: dict[str, Any],
     *,
@@ -51,14 +61,13 @@ async def enqueue(
     run_at: datetime | None = None,
     delay: timedelta | None = None,
     priority: int = 100,
-    now: datetime | None = None,
-) -> int | None:
-    """Insert a job in the session's transaction; None when ``idempotency_key`` is already taken."""
-    now = now or utcnow()
+) -> dict[str, Any]:
+    """The row of a new job, due at ``run_at`` (now by default) plus ``delay``."""
+    now = utcnow()
     when = run_at or now
     if delay is not None:
         when = when + delay
-    values = {
+    return {
         "kind": kind,
         "state": JobState.AVAILABLE.value,
         "payload": payload,
@@ -72,12 +81,6 @@ async def enqueue(
         "correlation_id": correlation_id(),
         "created_at": now,
     }
-    unique = ("idempotency_key",) if idempotency_key is not None else ()
-    job_id = await insert_row(session, _JOBS, values, unique=unique)
-    database = database_of(session)
-    if job_id is not None and database is not None:
-        after_commit(session, database.jobs_enqueued.set)
-    return job_id
 
 
 def _state_is(column: Any, *states: str) -> Any:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_type_hints
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.engine.queue import enqueue
+from gridlink.engine.queue import enqueue, job_row
 
 if TYPE_CHECKING:
     from gridlink.engine.context import JobContext
@@ -63,8 +63,7 @@ class JobKind(Generic[P]):
         priority: int | None = None,
     ) -> int | None:
         """Add a job in ``session``'s transaction; None when the idempotency key was already used."""
-        return await enqueue(
-            session,
+        row = job_row(
             self.name,
             payload.model_dump(mode="json"),
             max_attempts=self.retry.max_attempts,
@@ -74,6 +73,7 @@ class JobKind(Generic[P]):
             delay=delay,
             priority=self.priority if priority is None else priority,
         )
+        return await enqueue(session, row)
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,19 @@ from gridlink.bigcommerce.accounts import StoreDirectory, fetch_resource
 from gridlink.bigcommerce.models import OrderDetail
 from gridlink.bigcommerce.webhooks import Delivery, destination_for
 from gridlink.config import Settings
-from gridlink.engine import Discard, JobContext, NoPayload, define_job, define_periodic
+from gridlink.engine import Discard, JobContext, NoPayload, define_job, define_periodic, insert_with_job
 from gridlink.flows.orders import order_changed
 from gridlink.logs import get_logger
 from gridlink.store.db import Database
 from gridlink.store.models.store_events import StoreEvent
-from gridlink.store.store_events import mark_fetched, record_event
+from gridlink.store.store_events import (
+    EVENT_KEY,
+    EVENTS,
+    count_duplicate,
+    event_row,
+    mark_fetched,
+    record_event,
+)
 
 log = get_logger(__name__)
 
@@ -35,34 +42,40 @@ class StoreEventRef(BaseModel):
 
 
 async def keep_delivery(db: Database, store_hash: str, delivery: Delivery, body: bytes) -> bool:
-    """Record an authenticated delivery with the job that re-fetches what it names, in one transaction
-    (nothing acknowledged is lost); False when the same event had been recorded already."""
+    """Record an authenticated delivery with the job that re-fetches what it names, at once (nothing
+    acknowledged is lost); False when the same event had been recorded already."""
     resource_type = str(delivery.data.get("type", "")) or None
     resource_id = str(delivery.data["id"]) if "id" in delivery.data else None
-    async with db.transaction() as session:
-        event_id = await record_event(
-            session,
-            store_hash=store_hash,
-            event_hash=delivery.hash,
-            scope=delivery.scope,
-            created_at=delivery.created_at,
-            body=body,
-            resource_type=resource_type,
-            resource_id=resource_id,
+    row = event_row(
+        store_hash=store_hash,
+        event_hash=delivery.hash,
+        scope=delivery.scope,
+        created_at=delivery.created_at,
+        body=body,
+        resource_type=resource_type,
+        resource_id=resource_id,
+    )
+    if resource_type in FOLLOWED and resource_id is not None:
+        event_id = await insert_with_job(
+            db,
+            EVENTS,
+            row,
+            unique=EVENT_KEY,
+            kind=refetch,
+            payload=StoreEventRef(
+                event_id=0, store_hash=store_hash, resource_type=resource_type, resource_id=resource_id
+            ),
+            id_field="event_id",
+            key_prefix="bigcommerce.event:",
+            # Jobs about one resource run in arrival order; each re-fetches the current state.
+            ordering_key=f"bigcommerce:{store_hash}:{resource_type}:{resource_id}",
         )
-        if event_id is not None and resource_type in FOLLOWED and resource_id is not None:
-            await refetch.enqueue(
-                session,
-                StoreEventRef(
-                    event_id=event_id,
-                    store_hash=store_hash,
-                    resource_type=resource_type,
-                    resource_id=resource_id,
-                ),
-                idempotency_key=f"bigcommerce.event:{event_id}",
-                # Jobs about one resource run in arrival order; each re-fetches the current state.
-                ordering_key=f"bigcommerce:{store_hash}:{resource_type}:{resource_id}",
-            )
+        if event_id is None:
+            async with db.transaction() as session:
+                await count_duplicate(session, row)
+    else:
+        async with db.transaction() as session:
+            event_id = await record_event(session, row)
     return event_id is not None
 
 

@@ -11,11 +11,15 @@ from gridlink.store.base import utcnow
 from gridlink.store.inserts import insert_row
 from gridlink.store.models.store_events import EventState, StoreEvent
 
-_EVENTS: Table = StoreEvent.__table__  # type: ignore[assignment]
+EVENTS: Table = StoreEvent.__table__  # type: ignore[assignment]
 
 
-async def record_event(
-    session: AsyncSession,
+# One event is (hash, created_at): BigCommerce repeats both in every retry and duplicate of a delivery,
+# while `hash` alone (a digest of the thin data) is the same for two "updated" events of one order.
+EVENT_KEY = ("store_hash", "event_hash", "created_at")
+
+
+def event_row(
     *,
     store_hash: str,
     event_hash: str,
@@ -24,9 +28,9 @@ async def record_event(
     body: bytes,
     resource_type: str | None,
     resource_id: str | None,
-) -> int | None:
-    """Insert the event and return its id; None (and one more duplicate counted) when already recorded."""
-    values = {
+) -> dict[str, Any]:
+    """The row of a delivery just received, waiting to be fetched."""
+    return {
         "store_hash": store_hash,
         "event_hash": event_hash,
         "scope": scope,
@@ -38,27 +42,31 @@ async def record_event(
         "duplicates": 0,
         "received_at": utcnow(),
     }
-    # One event is (hash, created_at): BigCommerce repeats both in every retry and duplicate of a delivery,
-    # while `hash` alone (a digest of the thin data) is the same for two "updated" events of one order.
-    event_id = await insert_row(session, _EVENTS, values, unique=("store_hash", "event_hash", "created_at"))
+
+
+async def record_event(session: AsyncSession, row: dict[str, Any]) -> int | None:
+    """Insert the event (see ``event_row``) and return its id; None (and one more duplicate counted) when
+    already recorded."""
+    event_id = await insert_row(session, EVENTS, row, unique=EVENT_KEY)
     if event_id is None:
-        await session.execute(
-            update(StoreEvent)
-            .where(
-                StoreEvent.store_hash == store_hash,
-                StoreEvent.event_hash == event_hash,
-                StoreEvent.created_at == created_at,
-            )
-            .values(duplicates=StoreEvent.duplicates + 1)
-        )
+        await count_duplicate(session, row)
     return event_id
+
+
+async def count_duplicate(session: AsyncSession, row: dict[str, Any]) -> None:
+    """Count one more delivery of the event recorded with ``row``'s key."""
+    await session.execute(
+        update(StoreEvent)
+        .where(*(getattr(StoreEvent, name) == row[name] for name in EVENT_KEY))
+        .values(duplicates=StoreEvent.duplicates + 1)
+    )
 
 
 # Built once: run for every store event. Bind names differ from the column names, which SQLAlchemy
 # reserves for the SET clause.
 _FETCHED = (
-    update(_EVENTS)
-    .where(_EVENTS.c.id == bindparam("b_id"))
+    update(EVENTS)
+    .where(EVENTS.c.id == bindparam("b_id"))
     .values(
         resource=bindparam("b_resource"), state=bindparam("b_state"), error=None, fetched_at=bindparam("b_at")
     )

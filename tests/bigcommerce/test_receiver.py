@@ -25,7 +25,7 @@ from gridlink.sandbox.bigcommerce.dispatcher import sign
 from gridlink.store.db import Database
 from gridlink.store.models.jobs import Job
 from gridlink.store.models.store_events import StoreEvent
-from gridlink.store.store_events import record_event
+from gridlink.store.store_events import event_row, record_event
 from gridlink.web.app import create_app
 from gridlink.web.hub import Hub
 from gridlink.web.serve import bind_socket
@@ -143,8 +143,7 @@ async def test_an_event_job_queued_with_the_event_id_alone_still_re_fetches_its_
     order = customer_order(scene.sandbox.store, (1,))  # no hooks yet: the store sends no delivery
     store_hash = scene.sandbox.store.store_hash
     async with scene.hub.db.transaction() as session:  # as an earlier version recorded and queued it
-        event_id = await record_event(
-            session,
+        row = event_row(
             store_hash=store_hash,
             event_hash="e" * 40,
             scope="store/order/created",
@@ -153,6 +152,7 @@ async def test_an_event_job_queued_with_the_event_id_alone_still_re_fetches_its_
             resource_type="order",
             resource_id=str(order["id"]),
         )
+        event_id = await record_event(session, row)
         assert event_id is not None
         await refetch.enqueue(session, StoreEventRef(event_id=event_id))
     await eventually(lambda: all_finished(scene.hub.db))

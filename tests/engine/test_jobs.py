@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from gridlink.engine import RetryPolicy, admin, queue
+from gridlink.engine import RetryPolicy, admin, insert_with_job, queue
 from gridlink.store.base import utcnow
 from gridlink.store.db import Database
 from gridlink.store.models.jobs import Job
+from gridlink.store.store_events import EVENT_KEY, EVENTS, event_row
 from tests.engine.conftest import all_finished, eventually, states, workers
 from tests.engine.jobs_for_tests import (
     Effect,
@@ -62,6 +63,44 @@ async def test_concurrent_enqueuers_of_one_key_make_one_job(ledger_db: Database)
     results = await asyncio.gather(*(enqueue_one(n) for n in range(8)))
     assert sum(result is not None for result in results) == 1
     assert await states(ledger_db) == {"available": 1}
+
+
+async def test_a_row_and_the_job_that_acts_on_it_are_recorded_together_once(ledger_db: Database) -> None:
+    row = event_row(
+        store_hash="s1",
+        event_hash="h" * 40,
+        scope="store/order/created",
+        created_at=1,
+        body=b"{}",
+        resource_type="order",
+        resource_id="7",
+    )
+
+    async def record() -> int | None:
+        return await insert_with_job(
+            ledger_db,
+            EVENTS,
+            row,
+            unique=EVENT_KEY,
+            kind=effect,
+            payload=Effect(key="fetch"),
+            id_field="seq",
+            key_prefix="fetch:",
+            ordering_key="order:7",
+        )
+
+    first, again = await record(), await record()
+    assert first is not None and again is None
+    async with ledger_db.session() as session:
+        jobs = [
+            (j.kind, j.payload, j.idempotency_key, j.ordering_key, j.max_attempts)
+            for j in (await session.execute(select(Job))).scalars()
+        ]
+    payload = {"key": "fetch", "seq": first, "sleep": 0.0}
+    assert jobs == [("test.effect", payload, f"fetch:{first}", "order:7", 25)]
+    async with workers(ledger_db):
+        await eventually(lambda: all_finished(ledger_db))
+    assert [(r["key"], r["seq"]) for r in await ledger_rows(ledger_db)] == [("fetch", first)]
 
 
 async def test_every_job_runs_and_its_effect_happens_once(ledger_db: Database) -> None:
