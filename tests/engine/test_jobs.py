@@ -187,7 +187,8 @@ async def test_a_snoozed_job_waits_without_using_attempts(ledger_db: Database) -
 
 async def test_a_job_with_a_bad_payload_is_dead_with_the_reason(ledger_db: Database) -> None:
     async with ledger_db.transaction() as session:
-        job_id = await queue.enqueue(session, "test.effect", {"seq": "not a number"}, max_attempts=5)
+        row = queue.job_row("test.effect", {"seq": "not a number"}, max_attempts=5)
+        job_id = await queue.enqueue(session, row)
     assert job_id is not None
     async with workers(ledger_db):
         await eventually(lambda: all_finished(ledger_db))
