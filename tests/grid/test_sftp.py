@@ -12,11 +12,15 @@ import asyncssh
 import pytest
 from sqlalchemy import select
 
+from gridlink.config import MailboxSettings
 from gridlink.flows.mailbox import keep_collected
+from gridlink.flows.transports import PartnerLinks
 from gridlink.grid.sftp import Collected, Mailbox, MailboxError, collect, put
+from gridlink.partners.profiles import SFTPLink
 from gridlink.store.blobs import LocalBlobStore
 from gridlink.store.db import Database
 from gridlink.store.models.messages import Message
+from tests.flows.loop import profile
 from tests.support.sftp_servers import Server, sftp_server
 
 SERVERS = ["asyncssh", "openssh"]
@@ -50,6 +54,36 @@ async def test_an_upload_appears_whole_under_its_name_and_is_never_overwritten(s
     with pytest.raises(MailboxError, match="already exists"):
         await put(box, "po-1001.edi", b"something else")
     assert (server.root / "outbound" / "po-1001.edi").read_bytes() == b"ISA*00~" * 1000
+
+
+async def test_a_delivery_retried_after_its_file_got_there_counts_as_delivered_once(
+    server: Server, tmp_path: Path
+) -> None:
+    key_file = tmp_path / "client.key"
+    key_file.write_text(server.client_key)
+    link = SFTPLink(
+        type="sftp",
+        host="127.0.0.1",
+        port=server.port,
+        username=server.username,
+        host_key=server.host_key,
+        key_file=key_file,
+        inbound=server.path("inbound"),
+        outbound=server.path("outbound"),
+    )
+    partner = profile("acme", "ZZ:ACME").model_copy(update={"transport": link})
+    links = PartnerLinks(MailboxSettings(), lambda: pytest.fail("SFTP needs no AS2 identity"))
+    name, data = "850-000000001-7-0123456789ab.edi", b"ISA*00~" * 10
+    try:
+        first = await links.send(partner, data, standard="x12", name=name)
+        # The worker died before recording the delivery: its retry sends the same file under the same name.
+        again = await links.send(partner, data, standard="x12", name=name)
+    finally:
+        await links.aclose()
+    assert first.note.startswith("written to") and first.transport_id == name
+    assert (again.transport_id, again.note) == (name, "already in the partner's SFTP outbound folder")
+    assert os.listdir(server.root / "outbound") == [name]
+    assert (server.root / "outbound" / name).read_bytes() == data
 
 
 async def test_collection_takes_files_oldest_first_skips_uploads_in_progress_and_removes(
