@@ -2,7 +2,7 @@
 aiohttp carries the bytes.
 
 httpx's own transport (httpcore) costs several times what aiohttp does per request: on loopback, with 16
-requests in flight, about 2,700 µs of CPU per request through httpx's transport against 650 µs through
+requests in flight, about 2,600 µs of CPU per request through httpx's transport against 620 µs through
 this one (``bench/http_client.py``; a pool of one connection per slot, this module's earlier form, took
 990). Every store re-fetch, webhook and AS2 message pays it.
 """

@@ -43,13 +43,6 @@ async def insert_with_job(
     """Insert ``row`` into ``table`` and a ``kind`` job whose payload is ``payload`` with ``id_field``
     set to the new row's id, its idempotency key ``key_prefix`` and that id; None, and no job, when a
     row with the same ``unique`` columns exists already."""
-    job = job_row(
-        kind.name,
-        payload.model_dump(mode="json"),
-        max_attempts=kind.retry.max_attempts,
-        ordering_key=ordering_key,
-        priority=kind.priority,
-    )
     if db.is_sqlite:
         async with db.transaction() as session:
             row_id = await insert_row(session, table, row, unique=unique)
@@ -61,6 +54,13 @@ async def insert_with_job(
                     ordering_key=ordering_key,
                 )
         return row_id
+    job = job_row(
+        kind.name,
+        payload.model_dump(mode="json"),
+        max_attempts=kind.retry.max_attempts,
+        ordering_key=ordering_key,
+        priority=kind.priority,
+    )
     params = {f"r_{name}": value for name, value in row.items()}
     params.update({f"j_{name}": value for name, value in job.items() if name not in _FROM_ID})
     params.update(j_payload=job["payload"], j_id_field=id_field, j_key_prefix=key_prefix)
