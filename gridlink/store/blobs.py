@@ -50,7 +50,12 @@ def sha256_hex(data: bytes) -> str:
 
 
 class LocalBlobStore:
-    """Blobs as files ``ab/cd/abcd…`` under a directory, written to a temporary name, fsynced, renamed."""
+    """Blobs as files ``ab/abcd…`` under a directory, written to a temporary name, fsynced, renamed.
+
+    One level of 256 directories, as git keeps its loose objects: each is made once, where a second level
+    (``ab/cd/``, which earlier versions wrote and which are still read) made a directory for nearly every
+    blob of an archive under some hundred thousand, and a directory costs the filesystem what a file does.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -59,7 +64,12 @@ class LocalBlobStore:
         """Where the blob with ``digest`` lives (it may not exist)."""
         if not _DIGEST.match(digest):
             raise BlobNotFound(digest)
-        return self.root / digest[:2] / digest[2:4] / digest
+        path = self.root / digest[:2] / digest
+        if not path.is_file():
+            earlier = self.root / digest[:2] / digest[2:4] / digest
+            if earlier.is_file():
+                return earlier
+        return path
 
     async def put(self, data: bytes) -> str:
         """Store ``data`` durably and return its SHA-256 hex digest."""
@@ -132,7 +142,12 @@ class LocalBlobStore:
         target = self.path_of(digest)
         if target.is_file():  # identical content is already there
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir()
+        except FileExistsError:
+            pass
+        else:
+            _sync_dir(self.root)  # the new directory's entry is as durable as the blob in it
         os.replace(tmp, target)
         _sync_dir(target.parent)
 

@@ -163,7 +163,20 @@ async def test_blobs_are_stored_under_their_sha256_once(blobs: LocalBlobStore) -
     assert await blobs.exists(digest)
     assert await blobs.put(data) == digest
     files = [p for p in blobs.root.rglob("*") if p.is_file()]
-    assert files == [blobs.path_of(digest)]  # one file, no temporary leftovers
+    assert files == [blobs.root / digest[:2] / digest]  # one file, no temporary leftovers
+
+
+async def test_blobs_an_earlier_version_stored_two_levels_deep_are_still_found(blobs: LocalBlobStore) -> None:
+    data = b"UNA:+.? 'UNB+UNOC:3+SENDER+RECEIVER'"
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = blobs.root / digest[:2] / digest[2:4] / digest
+    earlier.parent.mkdir(parents=True)
+    earlier.write_bytes(data)
+    assert await blobs.exists(digest)
+    assert await blobs.get(digest) == data
+    assert b"".join([part async for part in blobs.stream(digest)]) == data
+    assert await blobs.put(data) == digest
+    assert [p for p in blobs.root.rglob("*") if p.is_file()] == [earlier]  # not stored a second time
 
 
 async def test_large_blobs_stream_in_and_out(blobs: LocalBlobStore) -> None:
