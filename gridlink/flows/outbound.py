@@ -9,6 +9,7 @@ from datetime import timedelta
 from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import undefer
 
 from gridlink.config import Settings
 from gridlink.edi.compose import Body
@@ -71,18 +72,20 @@ async def record_outbound(
 
     The hub checks what it writes as it checks what it receives: an interchange that fails its own
     validation is kept dead, with the problems, and never sent. One written with provisional control
-    numbers (see ``batched``) is recorded without them: its delivery numbers it.
+    numbers (see ``batched``) is recorded without them, and kept on its message until its delivery numbers
+    it: the archive gets what the partner gets.
     """
     fields, problems = described(data)
+    draft = batched(profile) and not problems
     if batched(profile):
         fields.update(interchange_control=None, group_control=None, set_control=None)
-    digest = await blobs.put(data)
     note = "written and validated" + ("; numbered when it is sent" if batched(profile) else "")
     message = await messages.record(
         session,
         direction=Direction.OUTBOUND,
-        blob_sha256=digest,
+        blob_sha256=sha256_hex(data) if draft else await blobs.put(data),
         size=len(data),
+        draft=data if draft else None,
         state=MessageState.DEAD if problems else MessageState.VALIDATED,
         note="written; it fails validation and is not sent" if problems else note,
         partner=profile.key,
@@ -138,7 +141,7 @@ async def deliver(ctx: JobContext, ref: MessageRef) -> None:
     # Read outside the job's transaction: the partner may answer while the send is under way, and what
     # follows must see that answer (on SQLite a transaction keeps the snapshot of its first read).
     async with ctx.db.session() as peek:
-        sending = await peek.get(Message, ref.message_id)
+        sending = await peek.get(Message, ref.message_id, options=[undefer(Message.draft)])
         if sending is None or sending.partner is None:
             raise Discard(f"no outbound message {ref.message_id}")
         if sending.state not in (MessageState.VALIDATED, MessageState.RETRYING):
@@ -178,10 +181,18 @@ async def _numbered(
     provisional control numbers (see ``batched``) are numbered now, in order, from the partner's
     sequences, in a transaction of their own: from then on the numbers are theirs, whether this send
     succeeds or is tried again."""
+    # Drafts are on their messages (those of earlier versions in the archive, as is what was numbered).
     # Read at once: one by one, each read waits its turn on a busy event loop, and deliveries to a
     # partner go one at a time.
-    contents = await asyncio.gather(*(blobs.get(m.blob_sha256) for m in batch))
-    stored = [(data, m.interchange_control) for data, m in zip(contents, batch, strict=True)]
+    archived = [m for m in batch if m.draft is None]
+    contents = dict(
+        zip(
+            [m.id for m in archived],
+            await asyncio.gather(*(blobs.get(m.blob_sha256) for m in archived)),
+            strict=True,
+        )
+    )
+    stored = [(m.draft or contents[m.id], m.interchange_control) for m in batch]
     drafts = [n for n, m in enumerate(batch) if m.interchange_control is None]
     if not drafts:
         return stored
@@ -208,7 +219,7 @@ async def _numbered(
                 raise RuntimeError(f"message {message.id} was numbered by another delivery")
             for key, value in fields.items():
                 setattr(message, key, value)
-            message.blob_sha256, message.size = sha256_hex(data), len(data)
+            message.blob_sha256, message.size, message.draft = sha256_hex(data), len(data), None
             note = f"numbered {fields['interchange_control']} to be sent"
             await messages.transition(session, message, MessageState(message.state), note=note)
             stored[n] = (data, fields["interchange_control"])
@@ -231,6 +242,7 @@ async def _waiting(session: AsyncSession, sending: Message, most: int) -> list[M
         )
         .order_by(Message.id)
         .limit(most)
+        .options(undefer(Message.draft))
     )
     return list((await session.execute(stmt)).scalars())
 

@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from gridlink.bigcommerce.models import OrderStatus
 from gridlink.documents.codecs import encode_purchase_order
@@ -31,9 +32,11 @@ from tests.grid.test_sandbox_grid import ORDER
 from tests.support.certs import Identity as Keys
 
 
-async def send_three(loop: Loop) -> list[int]:
-    """Three purchase orders for acme, written in one transaction: all wait when delivery starts."""
-    ids = []
+async def send_three(loop: Loop, *, drafts_archived: bool = False) -> list[Message]:
+    """Three purchase orders for acme, written in one transaction: all wait when delivery starts (with
+    ``drafts_archived``, their drafts in the archive rather than on their rows, as earlier versions kept
+    them)."""
+    written = []
     async with loop.hub.db.transaction() as session:
         acme = await profile_by_key(session, "acme")
         for n in range(3):
@@ -42,8 +45,11 @@ async def send_three(loop: Loop) -> list[int]:
             sent = await send_document(
                 session, loop.hub.settings, loop.hub.blobs, acme, "850", body, reference=po.number
             )
-            ids.append(sent.id)
-    return ids
+            if drafts_archived and sent.draft is not None:
+                await loop.hub.blobs.put(sent.draft)
+                sent.draft = None
+            written.append(sent)
+    return written
 
 
 @pytest.mark.parametrize("sftp", [False, True], ids=["as2", "sftp"])
@@ -57,10 +63,20 @@ async def test_waiting_interchanges_go_in_one_file_and_each_is_acknowledged(
         sandbox, database_url, tmp_path, keys, partners, behaviours, hub_batch=10, sftp_for=over
     )
     async with batching as loop:
-        ids = await send_three(loop)
+        written = await send_three(loop)
+        ids = [m.id for m in written]
         await loop.settle()
         sent = await loop.messages(Message.id.in_(ids))
         assert [m.state for m in sent] == [MessageState.ACKNOWLEDGED] * 3  # each settled by its own 997
+        # Drafts waited on their messages; the archive has what went, never the drafts no partner saw.
+        async with loop.hub.db.session() as session:
+            kept = (await session.execute(select(Message.draft).where(Message.id.in_(ids)))).scalars()
+            assert list(kept) == [None] * 3
+        went = {m.blob_sha256 for m in sent}
+        assert [await loop.hub.blobs.exists(m.blob_sha256) for m in written] == [
+            m.blob_sha256 in went for m in written
+        ]
+        assert not went <= {m.blob_sha256 for m in written}  # some were renumbered as they went
         assert len({m.transport_id for m in sent}) == 1  # one AS2 message or SFTP file carried all three
         supplier = loop.grid.partners[SUPPLIER]
         # Numbered in order as they went, and each message keeps the very interchange the supplier got.
@@ -91,7 +107,7 @@ async def test_a_failed_delivery_keeps_the_numbers_it_gave_and_sends_them_again(
         reachable = mailbox.as2_url
         mailbox.as2_url = "http://127.0.0.1:9/as2"  # nothing listens there: the send fails
         try:
-            ids = await send_three(loop)
+            ids = [m.id for m in await send_three(loop)]
 
             async def failed_once() -> bool:
                 first = await loop.messages(Message.id == ids[0])
@@ -114,13 +130,29 @@ async def test_a_failed_delivery_keeps_the_numbers_it_gave_and_sends_them_again(
             assert await last_taken(session, ["edi:acme:interchange"]) == {"edi:acme:interchange": 3}
 
 
+async def test_drafts_an_earlier_version_archived_are_numbered_and_sent(
+    db: Database, sandbox: Sandbox, database_url: str, tmp_path: Path, keys: dict[str, Keys]
+) -> None:
+    partners = [profile("acme", SUPPLIER, interchanges_per_file=10), profile("finance", FINANCE)]
+    behaviours = {SUPPLIER: Behaviour(acknowledgment=None), FINANCE: Behaviour()}
+    batching = running_loop(sandbox, database_url, tmp_path, keys, partners, behaviours, hub_batch=10)
+    async with batching as loop:
+        ids = [m.id for m in await send_three(loop, drafts_archived=True)]
+        await loop.settle()
+        sent = await loop.messages(Message.id.in_(ids))
+        assert [m.state for m in sent] == [MessageState.ACKNOWLEDGED] * 3
+        assert [m.interchange_control for m in sent] == ["000000001", "000000002", "000000003"]
+        supplier = loop.grid.partners[SUPPLIER]
+        assert supplier.received == [await loop.hub.blobs.get(m.blob_sha256) for m in sent]
+
+
 async def test_a_partner_taking_one_interchange_per_file_gets_one_message_each(
     db: Database, sandbox: Sandbox, database_url: str, tmp_path: Path, keys: dict[str, Keys]
 ) -> None:
     partners = [profile("acme", SUPPLIER), profile("finance", FINANCE)]
     behaviours = {SUPPLIER: Behaviour(acknowledgment=None), FINANCE: Behaviour()}
     async with running_loop(sandbox, database_url, tmp_path, keys, partners, behaviours) as loop:
-        ids = await send_three(loop)
+        ids = [m.id for m in await send_three(loop)]
         await loop.settle()
         sent = await loop.messages(Message.id.in_(ids))
         assert [m.state for m in sent] == [MessageState.ACKNOWLEDGED] * 3

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gridlink.store.base import Base, BigIntId, JSONType, utcnow
@@ -55,6 +55,13 @@ class Message(Base):
     transport_id: Mapped[str | None] = mapped_column(String(255), doc="the AS2 Message-ID, or the file name")
     blob_sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
+    # Not loaded with the row: read by the delivery that numbers it (see flows.outbound).
+    draft: Mapped[bytes | None] = mapped_column(
+        LargeBinary,
+        deferred=True,
+        doc="an outbound interchange waiting for its control numbers (blob_sha256 names these bytes); "
+        "the archive gets it once it is numbered",
+    )
     error: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     correlation_id: Mapped[str | None] = mapped_column(String(64))
