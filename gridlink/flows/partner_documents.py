@@ -50,7 +50,11 @@ _parsed: dict[str, tuple[datetime, PartnerProfile]] = {}
 
 async def profile_by_key(session: AsyncSession, key: str) -> PartnerProfile:
     """The saved profile of partner ``key``."""
-    saved = await partners.saved_at(session, key)
+    return await profile_as_saved(session, key, await partners.saved_at(session, key))
+
+
+async def profile_as_saved(session: AsyncSession, key: str, saved: datetime | None) -> PartnerProfile:
+    """The profile of partner ``key``, whose save time (None: no such partner) the caller has read."""
     cached = _parsed.get(key)
     if saved is not None and cached is not None and cached[0] == saved:
         return cached[1]

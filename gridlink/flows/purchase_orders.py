@@ -17,7 +17,7 @@ from gridlink.documents import Address, Item, OrderLine, Party, PartyRole, Purch
 from gridlink.documents.codecs import encode_purchase_order
 from gridlink.engine import JobContext, define_job
 from gridlink.flows.outbound import send_document
-from gridlink.flows.partner_documents import encoded, profile_by_key
+from gridlink.flows.partner_documents import encoded, profile_as_saved
 from gridlink.flows.routing import LineFacts, RoutingTable, load_table, po_number, split
 from gridlink.flows.store_orders import OrderRef, order_still_in
 from gridlink.logs import get_logger
@@ -46,15 +46,15 @@ async def place_order(
     settings = ctx.resource(Settings)
     session = ctx.session
     order, products, addresses = detail.order, detail.products, detail.addresses
-    placed = await orders.partners_placed(session, store_hash, order.id)
     table = load_table(settings.orders.routing)
     facts = [await line_facts(client, table, product) for product in products if product.sku]
     routed = split(table, facts)
+    placed, saved = await orders.placement_state(session, store_hash, order.id, routed.by_partner)
     by_id = {product.id: product for product in products}
     for partner, lines in routed.by_partner.items():
         if partner in placed:
             continue
-        profile = await profile_by_key(session, partner)
+        profile = await profile_as_saved(session, partner, saved.get(partner))
         chosen = [by_id[line.line_id] for line in lines]
         address = next(
             (a for a in addresses if a.id == chosen[0].order_address_id), addresses[0] if addresses else None

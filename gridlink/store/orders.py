@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, cast, null, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.store.base import utcnow
@@ -20,22 +20,32 @@ from gridlink.store.models.orders import (
     PurchaseOrderState,
     ShipmentRecord,
 )
+from gridlink.store.models.partners import Partner
 
 _EXPECTATIONS: Table = Expectation.__table__  # type: ignore[assignment]
 _PURCHASE_ORDERS: Table = PurchaseOrderRecord.__table__  # type: ignore[assignment]
 
 
-# Built once: asked for every store order placed.
-_PARTNERS_PLACED = select(_PURCHASE_ORDERS.c.partner).where(
-    _PURCHASE_ORDERS.c.store_hash == bindparam("b_store"), _PURCHASE_ORDERS.c.order_id == bindparam("b_order")
+# Built once: asked for every store order placed, with when the profiles of the partners its lines go to
+# were saved (see flows.partner_documents), in one round trip where two took two.
+_PLACED_AND_SAVED = union_all(
+    select(_PURCHASE_ORDERS.c.partner, cast(null(), Partner.updated_at.type)).where(
+        _PURCHASE_ORDERS.c.store_hash == bindparam("b_store"),
+        _PURCHASE_ORDERS.c.order_id == bindparam("b_order"),
+    ),
+    select(Partner.key, Partner.updated_at).where(Partner.key.in_(bindparam("b_partners", expanding=True))),
 )
 
 
-async def partners_placed(session: AsyncSession, store_hash: str, order_id: int) -> set[str]:
-    """The partners a store order has purchase orders at."""
+async def placement_state(
+    session: AsyncSession, store_hash: str, order_id: int, partners: Collection[str]
+) -> tuple[set[str], dict[str, datetime]]:
+    """The partners a store order has purchase orders at, and when each of ``partners`` that has a
+    profile had it last saved."""
     connection = await session.connection()
-    result = await connection.execute(_PARTNERS_PLACED, {"b_store": store_hash, "b_order": order_id})
-    return set(result.scalars())
+    values = {"b_store": store_hash, "b_order": order_id, "b_partners": list(partners)}
+    rows = (await connection.execute(_PLACED_AND_SAVED, values)).all()
+    return {p for p, saved in rows if saved is None}, {p: saved for p, saved in rows if saved is not None}
 
 
 async def add_purchase_order(session: AsyncSession, **values: Any) -> None:
