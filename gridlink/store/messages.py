@@ -25,7 +25,8 @@ async def record(
     note: str | None = None,
     **fields: Any,
 ) -> Message:
-    """Add a message whose bytes are already in the blob store, with its first audit event."""
+    """Add a message whose bytes are already in the blob store (a draft's are on its row, see
+    ``Message.draft``), with its first audit event."""
     message = Message(
         direction=direction.value,
         state=state.value,

@@ -35,7 +35,8 @@ class MessageState(StrEnum):
 
 
 class Message(Base):
-    """One document (an interchange, or one transaction set of it) with its raw bytes in the blob store."""
+    """One document (an interchange, or one transaction set of it) with its raw bytes in the blob store,
+    or on the row while it is a draft."""
 
     __tablename__ = "messages"
 
