@@ -185,13 +185,8 @@ async def _numbered(
     # Read at once: one by one, each read waits its turn on a busy event loop, and deliveries to a
     # partner go one at a time.
     archived = [m for m in batch if m.draft is None]
-    contents = dict(
-        zip(
-            [m.id for m in archived],
-            await asyncio.gather(*(blobs.get(m.blob_sha256) for m in archived)),
-            strict=True,
-        )
-    )
+    read = await asyncio.gather(*(blobs.get(m.blob_sha256) for m in archived))
+    contents = {m.id: data for m, data in zip(archived, read, strict=True)}
     stored = [(m.draft or contents[m.id], m.interchange_control) for m in batch]
     drafts = [n for n, m in enumerate(batch) if m.interchange_control is None]
     if not drafts:
